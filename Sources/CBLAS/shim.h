@@ -1,0 +1,3 @@
+// CBLAS from OpenBLAS (Debian: libopenblas-dev; pkg-config: openblas).
+#pragma once
+#include <cblas.h>

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the system packages Scalpel builds against, when they are missing:
+# OpenBLAS (BLAS) and oneDNN (convolution, batch norm). Debian/Ubuntu only.
+set -euo pipefail
+packages=(libopenblas-dev libdnnl-dev pkg-config)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing system packages: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
