@@ -1,24 +1,23 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "Scalpel",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Scalpel", targets: ["ScalpelEngine"]),
+        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelData"]),
         .executable(name: "scalpel", targets: ["scalpel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // System libraries: BLAS (OpenBLAS on Linux, Accelerate on Apple platforms) and oneDNN.
-        .systemLibrary(
-            name: "CBLAS", pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(
-            name: "CDNNL",
-            providers: [.apt(["libdnnl-dev"])]),
+        // System libraries: BLAS (OpenBLAS on Linux, Accelerate on Apple platforms), oneDNN, zlib.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // The tensor engine: storage, kernels, reverse-mode autodiff.
         .target(
@@ -27,16 +26,25 @@ let package = Package(
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
                 .target(name: "CDNNL", condition: .when(platforms: [.linux])),
             ],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+            swiftSettings: optimize),
+        // The safetensors file format (PyTorch-compatible checkpoints).
+        .target(name: "SafeTensors", dependencies: ["ScalpelEngine"]),
+        // Layers, models with named blocks, parameter selection.
+        .target(name: "ScalpelNN", dependencies: ["ScalpelEngine", "SafeTensors"], swiftSettings: optimize),
+        // Data set readers, distribution shifts, splits, augmentations.
+        .target(name: "ScalpelData", dependencies: ["ScalpelEngine", "CZlib"], swiftSettings: optimize),
 
         // The command-line tool.
         .executableTarget(
             name: "scalpel",
             dependencies: [
-                "ScalpelEngine",
+                "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "ScalpelEngineTests", dependencies: ["ScalpelEngine"]),
+        .testTarget(name: "ScalpelEngineTests", dependencies: ["ScalpelEngine", "SafeTensors"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "ScalpelNNTests", dependencies: ["ScalpelNN"]),
+        .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
     ]
 )

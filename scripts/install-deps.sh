@@ -2,7 +2,7 @@
 # Installs the system packages Scalpel builds against, when they are missing:
 # OpenBLAS (BLAS) and oneDNN (convolution, batch norm). Debian/Ubuntu only.
 set -euo pipefail
-packages=(libopenblas-dev libdnnl-dev pkg-config)
+packages=(libopenblas-dev libdnnl-dev pkg-config zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

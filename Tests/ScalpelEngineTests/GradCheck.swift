@@ -69,3 +69,10 @@ func expectClose(_ a: [Float], _ b: [Float], rtol: Float = 1e-5, atol: Float = 1
         Issue.record("\(what): entry \(i): \(x) vs \(y) (rtol \(rtol), atol \(atol))", sourceLocation: sourceLocation)
     }
 }
+
+/// The committed PyTorch fixtures (written by scripts/torch_fixtures.py).
+let fixturesDirectory: String = {
+    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(2)  // ScalpelEngineTests/GradCheck.swift
+    return parts.joined(separator: "/") + "/Fixtures"
+}()
