@@ -1,0 +1,106 @@
+import ScalpelEngine
+
+/// One image: `channels × height × width` Float pixels in [0, 1], channel-major (CHW),
+/// the layout of one item of a PyTorch NCHW batch.
+public struct Image: Sendable, Equatable {
+    public var pixels: [Float]
+    public let channels: Int
+    public let height: Int
+    public let width: Int
+
+    public init(pixels: [Float], channels: Int, height: Int, width: Int) {
+        precondition(pixels.count == channels * height * width,
+                     "Image: \(pixels.count) pixels for \(channels)×\(height)×\(width)")
+        self.pixels = pixels
+        self.channels = channels
+        self.height = height
+        self.width = width
+    }
+
+    public init(repeating value: Float, channels: Int, height: Int, width: Int) {
+        self.init(pixels: [Float](repeating: value, count: channels * height * width),
+                  channels: channels, height: height, width: width)
+    }
+
+    /// The pixel at channel `c`, row `y`, column `x`.
+    @inlinable public subscript(c: Int, y: Int, x: Int) -> Float {
+        get { pixels[(c * height + y) * width + x] }
+        set { pixels[(c * height + y) * width + x] = newValue }
+    }
+
+    /// Pixels clamped to [0, 1].
+    public func clamped() -> Image {
+        var out = self
+        for i in out.pixels.indices { out.pixels[i] = min(max(out.pixels[i], 0), 1) }
+        return out
+    }
+}
+
+/// A labeled set of images of one size, stored as one NCHW buffer.
+///
+/// `groups` carries, for shifts with a spurious attribute, the group id of each example
+/// (label × attribute), so worst-group accuracy can be reported.
+public struct ImageSet: Sendable {
+    public var pixels: [Float]
+    public var labels: [Int]
+    public var groups: [Int]?
+    public let channels: Int
+    public let height: Int
+    public let width: Int
+    /// The number of classes of the labeling.
+    public var classCount: Int
+
+    public init(pixels: [Float], labels: [Int], groups: [Int]? = nil, channels: Int, height: Int, width: Int,
+                classCount: Int) {
+        precondition(pixels.count == labels.count * channels * height * width, "ImageSet: pixel count mismatch")
+        precondition(groups == nil || groups!.count == labels.count, "ImageSet: group count mismatch")
+        self.pixels = pixels
+        self.labels = labels
+        self.groups = groups
+        self.channels = channels
+        self.height = height
+        self.width = width
+        self.classCount = classCount
+    }
+
+    public init(images: [Image], labels: [Int], groups: [Int]? = nil, classCount: Int) {
+        precondition(!images.isEmpty, "ImageSet: no images")
+        let first = images[0]
+        self.init(pixels: images.flatMap(\.pixels), labels: labels, groups: groups, channels: first.channels,
+                  height: first.height, width: first.width, classCount: classCount)
+    }
+
+    public var count: Int { labels.count }
+    public var imageSize: Int { channels * height * width }
+
+    /// Image `i`.
+    public func image(_ i: Int) -> Image {
+        let n = imageSize
+        return Image(pixels: Array(pixels[(i * n)..<((i + 1) * n)]), channels: channels, height: height, width: width)
+    }
+
+    /// Replaces image `i`.
+    public mutating func setImage(_ i: Int, _ image: Image) {
+        precondition(image.pixels.count == imageSize)
+        pixels.replaceSubrange((i * imageSize)..<((i + 1) * imageSize), with: image.pixels)
+    }
+
+    /// The examples at `indices`, in that order.
+    public func subset(_ indices: [Int]) -> ImageSet {
+        let n = imageSize
+        var p = [Float]()
+        p.reserveCapacity(indices.count * n)
+        for i in indices { p.append(contentsOf: pixels[(i * n)..<((i + 1) * n)]) }
+        return ImageSet(pixels: p, labels: indices.map { labels[$0] }, groups: groups.map { g in indices.map { g[$0] } },
+                        channels: channels, height: height, width: width, classCount: classCount)
+    }
+
+    /// The images at `indices` as an `[N, C, H, W]` tensor.
+    public func batch(_ indices: [Int]) -> Tensor {
+        let n = imageSize
+        var p = [Float]()
+        p.reserveCapacity(indices.count * n)
+        for i in indices { p.append(contentsOf: pixels[(i * n)..<((i + 1) * n)]) }
+        return Tensor(shape: [indices.count, channels, height, width], data: p)
+    }
+}
