@@ -7,7 +7,7 @@ let package = Package(
     name: "Scalpel",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelData"]),
+        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData"]),
         .executable(name: "scalpel", targets: ["scalpel"]),
     ],
     dependencies: [
@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["ScalpelEngine"]),
         // Layers, models with named blocks, parameter selection.
         .target(name: "ScalpelNN", dependencies: ["ScalpelEngine", "SafeTensors"], swiftSettings: optimize),
+        // Optimizers with PyTorch's update rules and per-tensor state.
+        .target(name: "ScalpelOptim", dependencies: ["ScalpelEngine"], swiftSettings: optimize),
         // Data set readers, distribution shifts, splits, augmentations.
         .target(name: "ScalpelData", dependencies: ["ScalpelEngine", "CZlib"], swiftSettings: optimize),
 
@@ -38,13 +40,14 @@ let package = Package(
         .executableTarget(
             name: "scalpel",
             dependencies: [
-                "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelData",
+                "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "ScalpelEngineTests", dependencies: ["ScalpelEngine", "SafeTensors"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "ScalpelNNTests", dependencies: ["ScalpelNN"]),
+        .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
     ]
 )

@@ -1,1 +1,0 @@
-/// The safetensors format: see SafeTensors.swift.

@@ -1,0 +1,77 @@
+import ScalpelEngine
+
+/// Adam (Kingma & Ba 2015) and AdamW (Loshchilov & Hutter 2019), as `torch.optim.Adam(W)`.
+///
+///     Adam:  g ← ∇θ + λ·θ          (L2 weight decay added to the gradient)
+///     AdamW: θ ← θ·(1 − η·λ)        (decoupled weight decay), g ← ∇θ
+///     m ← β₁·m + (1 − β₁)·g
+///     v ← β₂·v + (1 − β₂)·g²
+///     θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+///
+/// The last line is PyTorch's order of operations (bias corrections folded into the step
+/// size and the denominator), so results agree with PyTorch to rounding.
+public final class Adam: Optimizer {
+    public var learningRate: Float
+    public var learningRateScale: [String: Float] = [:]
+    public let beta1: Float
+    public let beta2: Float
+    public let epsilon: Float
+    public let weightDecay: Float
+    /// Decoupled weight decay (AdamW) instead of L2 in the gradient (Adam).
+    public let decoupled: Bool
+    private var state: [String: SlotState] = [:]
+
+    public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+                weightDecay: Float = 0, decoupled: Bool = false) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.decoupled = decoupled
+    }
+
+    /// AdamW with PyTorch's default weight decay 0.01.
+    public static func adamW(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+                             epsilon: Float = 1e-8, weightDecay: Float = 1e-2) -> Adam {
+        Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
+             decoupled: true)
+    }
+
+    public func step(_ parameters: [(String, Tensor)]) {
+        for (name, p) in parameters {
+            guard let gradTensor = p.grad else { continue }
+            let lr = rate(for: name)
+            let g = gradTensor.toArray()
+            var slot = state[name] ?? SlotState(count: p.count, second: true)
+            slot.step += 1
+            let t = Float(slot.step)
+            let bc1 = 1 - powf(beta1, t)
+            let bc2Sqrt = (1 - powf(beta2, t)).squareRoot()
+            let stepSize = lr / bc1
+            let (b1, b2, eps, wd, decoupled) = (beta1, beta2, epsilon, weightDecay, self.decoupled)
+            p.withUnsafeMutableBufferPointer { theta in
+                slot.first.withUnsafeMutableBufferPointer { m in
+                    slot.second.withUnsafeMutableBufferPointer { v in
+                        for i in 0..<theta.count {
+                            var gi = g[i]
+                            if decoupled { theta[i] *= 1 - lr * wd } else { gi += wd * theta[i] }
+                            m[i] = b1 * m[i] + (1 - b1) * gi
+                            v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                            theta[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+                        }
+                    }
+                }
+            }
+            state[name] = slot
+        }
+    }
+
+    public func resetState() { state = [:] }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

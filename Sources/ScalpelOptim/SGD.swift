@@ -1,0 +1,49 @@
+import ScalpelEngine
+
+/// Stochastic gradient descent with momentum, as `torch.optim.SGD` (dampening 0).
+///
+///     g ← ∇θ + λ·θ                       (weight decay λ)
+///     b ← g (first step) or μ·b + g      (momentum μ)
+///     d ← g + μ·b (Nesterov) or b        (d = g when μ = 0)
+///     θ ← θ − η·d
+public final class SGD: Optimizer {
+    public var learningRate: Float
+    public var learningRateScale: [String: Float] = [:]
+    public let momentum: Float
+    public let weightDecay: Float
+    public let nesterov: Bool
+    private var state: [String: SlotState] = [:]
+
+    public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
+        precondition(!nesterov || momentum > 0, "SGD: Nesterov momentum needs momentum > 0")
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
+    }
+
+    public func step(_ parameters: [(String, Tensor)]) {
+        for (name, p) in parameters {
+            guard let gradTensor = p.grad else { continue }
+            let lr = rate(for: name)
+            let g = gradTensor.toArray()
+            var slot = state[name] ?? SlotState(count: p.count, second: false)
+            let first = slot.step == 0
+            slot.step += 1
+            let (mu, wd, nesterov) = (momentum, weightDecay, self.nesterov)
+            p.withUnsafeMutableBufferPointer { theta in
+                for i in 0..<theta.count {
+                    var d = g[i] + wd * theta[i]
+                    if mu != 0 {
+                        slot.first[i] = first ? d : mu * slot.first[i] + d
+                        d = nesterov ? d + mu * slot.first[i] : slot.first[i]
+                    }
+                    theta[i] -= lr * d
+                }
+            }
+            state[name] = slot
+        }
+    }
+
+    public func resetState() { state = [:] }
+}
