@@ -114,3 +114,9 @@ extension SafeTensorsError.Reason: CustomStringConvertible {
         }
     }
 }
+
+/// A reason not yet attached to a file and tensor (thrown inside the parser and writer).
+struct Problem: Error {
+    let reason: SafeTensorsError.Reason
+    init(_ reason: SafeTensorsError.Reason) { self.reason = reason }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import SafeTensors
+import ScalpelEngine
+
+/// Saving and loading a model's state as safetensors under PyTorch's `state_dict` names,
+/// so checkpoints move between Scalpel and PyTorch unchanged
+/// (`model.load_state_dict(safetensors.torch.load_file(path))`).
+public enum Checkpoint {
+    /// Writes the model's parameters and buffers to `path` atomically.
+    public static func save(_ model: Module, to path: String, metadata: [String: String] = [:]) throws {
+        var values: [String: TensorValue] = [:]
+        for e in model.stateDict() { values[e.name] = value(e) }
+        try SafeTensors.write(values, metadata: metadata, to: path)
+    }
+
+    /// The stored form of a state entry.
+    static func value(_ e: StateEntry) -> TensorValue {
+        switch e.storedAs {
+        case .float32: .float32(e.tensor)
+        case .int64: .int64s(e.tensor.toArray().map { Int64($0) }, shape: e.tensor.shape)
+        }
+    }
+
+    /// Loads `path` into `model`. Every key must match: missing keys, unexpected keys and
+    /// shape mismatches are all reported together in one `CheckpointError`, and nothing is
+    /// changed unless everything matches.
+    public static func load(_ model: Module, from path: String) throws {
+        let file = try SafeTensorsFile(contentsOf: path)
+        try load(model, from: file)
+    }
+
+    /// Loads an already opened file into `model` (see `load(_:from:)`).
+    public static func load(_ model: Module, from file: SafeTensorsFile) throws {
+        let state = model.stateDict()
+        var mismatch = CheckpointError(path: file.path)
+        let known = Set(state.map(\.name))
+        mismatch.unexpected = file.names.filter { !known.contains($0) }
+        for e in state {
+            guard let entry = file.entries[e.name] else { mismatch.missing.append(e.name); continue }
+            if entry.shape != e.tensor.shape {
+                mismatch.shapeMismatches.append(.init(name: e.name, expected: e.tensor.shape, found: entry.shape))
+            }
+        }
+        guard mismatch.isEmpty else { throw mismatch }
+        for e in state {
+            let values = try file.floats(e.name)
+            e.tensor.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<dst.count { dst[i] = values[i] }
+            }
+        }
+    }
+}
+
+/// A checkpoint that does not fit the model: every problem at once.
+public struct CheckpointError: Error, CustomStringConvertible {
+    public struct ShapeMismatch: Sendable, Equatable {
+        public let name: String
+        public let expected: [Int]
+        public let found: [Int]
+    }
+    public let path: String
+    public var missing: [String] = []
+    public var unexpected: [String] = []
+    public var shapeMismatches: [ShapeMismatch] = []
+
+    public init(path: String) { self.path = path }
+
+    var isEmpty: Bool { missing.isEmpty && unexpected.isEmpty && shapeMismatches.isEmpty }
+
+    public var description: String {
+        var lines = ["\(path): checkpoint does not match the model"]
+        if !missing.isEmpty { lines.append("  missing keys (\(missing.count)): \(missing.joined(separator: ", "))") }
+        if !unexpected.isEmpty { lines.append("  unexpected keys (\(unexpected.count)): \(unexpected.joined(separator: ", "))") }
+        for s in shapeMismatches {
+            lines.append("  shape mismatch for \(s.name): model has \(s.expected), checkpoint has \(s.found)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

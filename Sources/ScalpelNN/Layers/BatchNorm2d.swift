@@ -1,0 +1,60 @@
+import ScalpelEngine
+
+/// Batch normalization over the channels of `[N, C, H, W]` (PyTorch `nn.BatchNorm2d`).
+///
+/// In training mode it normalizes with the batch statistics and updates the running
+/// statistics (momentum 0.1, unbiased variance, `num_batches_tracked += 1`); in evaluation
+/// mode it uses the running statistics. Which mode BN runs in during fine-tuning is the
+/// `BatchNormPolicy`, independent of which parameters train.
+public final class BatchNorm2d: Module {
+    public let weight: Tensor
+    public let bias: Tensor
+    public let runningMean: Tensor
+    public let runningVar: Tensor
+    public let numBatchesTracked: Tensor
+    public let momentum: Float
+    public let eps: Float
+
+    public init(_ channels: Int, momentum: Float = 0.1, eps: Float = 1e-5) {
+        weight = Tensor.ones([channels], requiresGrad: true)
+        bias = Tensor.zeros([channels], requiresGrad: true)
+        runningMean = Tensor.zeros([channels])
+        runningVar = Tensor.ones([channels])
+        numBatchesTracked = Tensor.zeros([])
+        self.momentum = momentum
+        self.eps = eps
+    }
+
+    public override func ownParameters() -> [(String, Tensor)] { [("weight", weight), ("bias", bias)] }
+
+    public override func ownBuffers() -> [(String, Buffer)] {
+        [("running_mean", Buffer(runningMean)), ("running_var", Buffer(runningVar)),
+         ("num_batches_tracked", Buffer(numBatchesTracked, storedAs: .int64))]
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if isTraining { numBatchesTracked.withUnsafeMutableBufferPointer { $0[0] += 1 } }
+        return batchNorm2d(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
+                           training: isTraining, momentum: momentum, eps: eps)
+    }
+}
+
+/// Whether BatchNorm updates its running statistics during fine-tuning.
+///
+/// `eval` (the authors' default): running statistics stay as pre-trained and normalize the
+/// target batches; `train`: batch statistics normalize and the running statistics update.
+/// Chosen independently of which parameters train, and recorded with every result.
+public enum BatchNormPolicy: String, Sendable, CaseIterable, Codable {
+    case eval
+    case train
+}
+
+extension Module {
+    /// Puts the tree in training mode, with BatchNorm layers in the mode `policy` says.
+    public func trainForFineTuning(batchNorm policy: BatchNormPolicy) {
+        train(true)
+        if policy == .eval {
+            for (_, m) in namedModules() where m is BatchNorm2d { m.isTraining = false }
+        }
+    }
+}

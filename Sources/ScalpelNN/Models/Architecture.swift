@@ -1,0 +1,64 @@
+import ScalpelEngine
+
+/// The architectures Scalpel builds by name, with the options every command shares.
+public struct ModelConfiguration: Sendable, Equatable, Codable {
+    /// `resnet26` (also `resnet8/14/20/32`), `resnet18`, `resnet50`, `vit`, `mlp2`.
+    public var architecture: String
+    public var inChannels: Int
+    public var classes: Int
+    /// Width multiplier k of the CIFAR ResNets (16k, 32k, 64k channels).
+    public var width: Int
+    /// Input height = width, for ViT's position embeddings and the MLP's input size.
+    public var imageSize: Int
+    /// Seed of the random initialization.
+    public var seed: UInt64
+
+    public init(architecture: String, inChannels: Int = 3, classes: Int = 10, width: Int = 1, imageSize: Int = 32,
+                seed: UInt64 = 0) {
+        self.architecture = architecture
+        self.inChannels = inChannels
+        self.classes = classes
+        self.width = width
+        self.imageSize = imageSize
+        self.seed = seed
+    }
+
+    /// The names `build()` accepts.
+    public static let architectures = ["resnet8", "resnet14", "resnet20", "resnet26", "resnet32", "resnet18", "resnet50",
+                                       "vit", "vit-tiny", "mlp2"]
+
+    /// A freshly initialized model.
+    public func build() throws -> BlockModel {
+        switch architecture {
+        case "resnet8", "resnet14", "resnet20", "resnet26", "resnet32":
+            let depth = Int(architecture.dropFirst("resnet".count))!
+            return CIFARResNet(inChannels: inChannels, classes: classes, width: width,
+                               blocksPerStage: (depth - 2) / 6, seed: seed)
+        case "resnet18":
+            return TorchvisionResNet(.resnet18, inChannels: inChannels, classes: classes, seed: seed)
+        case "resnet50":
+            return TorchvisionResNet(.resnet50, inChannels: inChannels, classes: classes, seed: seed)
+        case "vit", "vit-tiny":
+            let patch = imageSize % 4 == 0 ? 4 : (imageSize % 7 == 0 ? 7 : 1)
+            return VisionTransformer(imageSize: imageSize, patchSize: patch, inChannels: inChannels, classes: classes,
+                                     seed: seed)
+        case "mlp2":
+            return TwoLayerNetwork(inputs: inChannels * imageSize * imageSize, hidden: 64 * width, outputs: classes,
+                                   seed: seed)
+        default:
+            throw ModelError.unknownArchitecture(architecture)
+        }
+    }
+}
+
+/// Errors of model construction and checkpoint loading.
+public enum ModelError: Error, CustomStringConvertible {
+    case unknownArchitecture(String)
+
+    public var description: String {
+        switch self {
+        case .unknownArchitecture(let a):
+            "unknown architecture '\(a)'; expected one of \(ModelConfiguration.architectures.joined(separator: ", "))"
+        }
+    }
+}

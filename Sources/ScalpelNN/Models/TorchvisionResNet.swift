@@ -1,0 +1,73 @@
+import ScalpelEngine
+
+/// torchvision's ImageNet ResNets, with its architecture and parameter names exactly, so a
+/// torchvision `state_dict` saved as safetensors loads unchanged.
+///
+/// 7×7 stride-2 stem convolution + BN + ReLU + 3×3 stride-2 max-pool; four stages
+/// (64, 128, 256, 512 channels; stride 2 from stage 2) of BasicBlocks (ResNet-18: 2-2-2-2)
+/// or Bottlenecks (ResNet-50: 3-4-6-3, expansion 4); global average pooling; a linear head.
+///
+/// Blocks for surgery: `stem` (conv1, bn1), `block1`…`block4` (layer1…layer4), `last` (fc).
+public final class TorchvisionResNet: BlockModel {
+    public enum Depth: Int, Sendable { case resnet18 = 18, resnet34 = 34, resnet50 = 50 }
+    public let depth: Depth
+    public let conv1: Conv2d
+    public let bn1: BatchNorm2d
+    public let layers: [Module]
+    private let stageForward: [(Tensor) -> Tensor]
+    public let fc: Linear
+
+    public init(_ depth: Depth, inChannels: Int = 3, classes: Int = 1000, seed: UInt64 = 0) {
+        var rng = RandomGenerator(seed: seed)
+        self.depth = depth
+        conv1 = Conv2d(inChannels, 64, kernelSize: 7, stride: 2, padding: 3, rng: &rng)
+        bn1 = BatchNorm2d(64)
+        let counts: [Int] = depth == .resnet18 ? [2, 2, 2, 2] : [3, 4, 6, 3]
+        var inC = 64
+        var stages: [Module] = []
+        var forwards: [(Tensor) -> Tensor] = []
+        for (s, n) in counts.enumerated() {
+            let w = 64 << s
+            if depth == .resnet50 {
+                var blocks: [Bottleneck] = []
+                for b in 0..<n {
+                    blocks.append(Bottleneck(inC, w, stride: s > 0 && b == 0 ? 2 : 1, rng: &rng))
+                    inC = w * Bottleneck.expansion
+                }
+                stages.append(ModuleList(blocks))
+                forwards.append { x in blocks.reduce(x) { h, blk in blk(h) } }
+            } else {
+                var blocks: [BasicBlock] = []
+                for b in 0..<n {
+                    blocks.append(BasicBlock(inC, w, stride: s > 0 && b == 0 ? 2 : 1, rng: &rng))
+                    inC = w
+                }
+                stages.append(ModuleList(blocks))
+                forwards.append { x in blocks.reduce(x) { h, blk in blk(h) } }
+            }
+        }
+        layers = stages
+        stageForward = forwards
+        fc = Linear(inC, classes, rng: &rng)
+    }
+
+    public override var architecture: String { "resnet\(depth.rawValue)" }
+
+    public override func children() -> [(String, Module)] {
+        [("conv1", conv1), ("bn1", bn1)] + layers.enumerated().map { ("layer\($0.offset + 1)", $0.element) } + [("fc", fc)]
+    }
+
+    public override var blocks: [Block] {
+        [Block("stem", modules: ["conv1", "bn1"])]
+            + layers.indices.map { Block("block\($0 + 1)", modules: ["layer\($0 + 1)"]) }
+            + [Block("last", modules: ["fc"])]
+    }
+
+    public override func forward(block index: Int, _ x: Tensor) -> Tensor {
+        switch index {
+        case 0: return maxPool2d(bn1(conv1(x)).relu(), kernelSize: 3, stride: 2, padding: 1)
+        case blocks.count - 1: return fc(globalAvgPool2d(x))
+        default: return stageForward[index - 1](x)
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import ScalpelEngine
+
+/// Multi-head self-attention with a fused query/key/value projection (timm names:
+/// `attn.qkv`, `attn.proj`): softmax(Q·Kᵀ/√d_h)·V per head, heads concatenated, projected.
+public final class Attention: Module {
+    public let qkv: Linear
+    public let proj: Linear
+    public let heads: Int
+
+    init(dim: Int, heads: Int, rng: inout RandomGenerator) {
+        precondition(dim % heads == 0, "Attention: dim \(dim) not divisible by \(heads) heads")
+        qkv = Linear(dim, 3 * dim, rng: &rng)
+        proj = Linear(dim, dim, rng: &rng)
+        self.heads = heads
+    }
+
+    public override func children() -> [(String, Module)] { [("qkv", qkv), ("proj", proj)] }
+
+    /// x: [B, T, D] → [B, T, D].
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let (b, t, d) = (x.shape[0], x.shape[1], x.shape[2])
+        let dh = d / heads
+        // [B, T, 3, H, dh] → [3, B, H, T, dh]
+        let parts = qkv(x).reshaped([b, t, 3, heads, dh]).permuted([2, 0, 3, 1, 4])
+        let q = parts.select(axis: 0, index: 0).reshaped([b * heads, t, dh])
+        let k = parts.select(axis: 0, index: 1).reshaped([b * heads, t, dh])
+        let v = parts.select(axis: 0, index: 2).reshaped([b * heads, t, dh])
+        let weights = (q.matmul(k.transposed(1, 2)) * (1 / Float(dh).squareRoot())).softmax(axis: -1)
+        let o = weights.matmul(v).reshaped([b, heads, t, dh]).permuted([0, 2, 1, 3]).reshaped([b, t, d])
+        return proj(o)
+    }
+}
+
+/// The feed-forward part of a transformer block: fc2(GELU(fc1(x))), hidden size = ratio·D.
+public final class FeedForward: Module {
+    public let fc1: Linear
+    public let fc2: Linear
+
+    init(dim: Int, hidden: Int, rng: inout RandomGenerator) {
+        fc1 = Linear(dim, hidden, rng: &rng)
+        fc2 = Linear(hidden, dim, rng: &rng)
+    }
+
+    public override func children() -> [(String, Module)] { [("fc1", fc1), ("fc2", fc2)] }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor { fc2(fc1(x).gelu()) }
+}
+
+/// A pre-norm transformer block: x + attn(norm1(x)), then x + mlp(norm2(x)).
+public final class TransformerBlock: Module {
+    public let norm1: LayerNorm, attn: Attention, norm2: LayerNorm, mlp: FeedForward
+
+    init(dim: Int, heads: Int, mlpRatio: Int, rng: inout RandomGenerator) {
+        norm1 = LayerNorm(dim, eps: 1e-6)
+        attn = Attention(dim: dim, heads: heads, rng: &rng)
+        norm2 = LayerNorm(dim, eps: 1e-6)
+        mlp = FeedForward(dim: dim, hidden: dim * mlpRatio, rng: &rng)
+    }
+
+    public override func children() -> [(String, Module)] {
+        [("norm1", norm1), ("attn", attn), ("norm2", norm2), ("mlp", mlp)]
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let h = x + attn(norm1(x))
+        return h + mlp(norm2(h))
+    }
+}
+
+/// A Vision Transformer (Dosovitskiy et al. 2021) with timm's parameter names.
+///
+/// Patch embedding (a p×p stride-p convolution), a class token, learned position
+/// embeddings, `depth` pre-norm transformer blocks, a final LayerNorm, and a linear head on
+/// the class token. Defaults are ViT-Tiny's width (192, 3 heads, MLP ratio 4) with 12 blocks.
+///
+/// Blocks for surgery: `embed` (patch_embed, cls_token, pos_embed), `block1`…`blockN`
+/// (blocks.0…), `last` (norm, head).
+public final class VisionTransformer: BlockModel {
+    public let patchEmbed: Conv2d
+    public let clsToken: Tensor
+    public let posEmbed: Tensor
+    public let transformerBlocks: ModuleList<TransformerBlock>
+    public let norm: LayerNorm
+    public let head: Linear
+    public let patchSize: Int
+
+    public init(imageSize: Int = 32, patchSize: Int = 4, inChannels: Int = 3, classes: Int = 10, dim: Int = 192,
+                depth: Int = 12, heads: Int = 3, mlpRatio: Int = 4, seed: UInt64 = 0) {
+        precondition(imageSize % patchSize == 0, "ViT: image size \(imageSize) not divisible by patch \(patchSize)")
+        var rng = RandomGenerator(seed: seed)
+        let tokens = (imageSize / patchSize) * (imageSize / patchSize)
+        patchEmbed = Conv2d(inChannels, dim, kernelSize: patchSize, stride: patchSize, bias: true, rng: &rng)
+        clsToken = Tensor.randn([1, 1, dim], std: 0.02, using: &rng, requiresGrad: true)
+        posEmbed = Tensor.randn([1, tokens + 1, dim], std: 0.02, using: &rng, requiresGrad: true)
+        transformerBlocks = ModuleList((0..<depth).map { _ in
+            TransformerBlock(dim: dim, heads: heads, mlpRatio: mlpRatio, rng: &rng)
+        })
+        norm = LayerNorm(dim, eps: 1e-6)
+        head = Linear(dim, classes, rng: &rng)
+        self.patchSize = patchSize
+    }
+
+    public override var architecture: String { "vit" }
+
+    public override func ownParameters() -> [(String, Tensor)] { [("cls_token", clsToken), ("pos_embed", posEmbed)] }
+
+    public override func children() -> [(String, Module)] {
+        [("patch_embed", PatchEmbedNames(proj: patchEmbed)), ("blocks", transformerBlocks), ("norm", norm), ("head", head)]
+    }
+
+    public override var blocks: [Block] {
+        [Block("embed", modules: ["patch_embed", "cls_token", "pos_embed"])]
+            + transformerBlocks.items.indices.map { Block("block\($0 + 1)", modules: ["blocks.\($0)"]) }
+            + [Block("last", modules: ["norm", "head"])]
+    }
+
+    public override func forward(block index: Int, _ x: Tensor) -> Tensor {
+        switch index {
+        case 0:
+            let p = patchEmbed(x)  // [B, D, h, w]
+            let (b, d) = (p.shape[0], p.shape[1])
+            let tokens = p.permuted([0, 2, 3, 1]).reshaped([b, -1, d])
+            return concat([clsToken.expand(to: [b, 1, d]), tokens], axis: 1) + posEmbed
+        case blocks.count - 1:
+            return head(norm(x).select(axis: 1, index: 0))
+        default:
+            return transformerBlocks.items[index - 1](x)
+        }
+    }
+}
+
+/// Names the patch-embedding convolution `patch_embed.proj` as timm does.
+final class PatchEmbedNames: Module {
+    let proj: Conv2d
+    init(proj: Conv2d) { self.proj = proj }
+    override func children() -> [(String, Module)] { [("proj", proj)] }
+}
