@@ -21,12 +21,8 @@ public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
     parallelRows(rows, width: d) { range in
         for r in range {
             let xr = px + r * d, yr = py + r * d
-            var s: Float = 0
-            for j in 0..<d { s += xr[j] }
-            let mean = s * invD
-            var v: Float = 0
-            for j in 0..<d { let c = xr[j] - mean; v += c * c }
-            let rstd = 1 / (v * invD + eps).squareRoot()
+            let mean = rowSum(xr, d) * invD
+            let rstd = 1 / (rowSquaredDeviation(xr, d, mean) * invD + eps).squareRoot()
             ps[2 * r] = mean
             ps[2 * r + 1] = rstd
             for j in 0..<d { yr[j] = (xr[j] - mean) * rstd * pw[j] + pb[j] }
@@ -49,13 +45,17 @@ public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
                 for r in range {
                     let xr = px + r * d, gr = pg + r * d, or = po + r * d
                     let mean = ps[2 * r], rstd = ps[2 * r + 1]
-                    var sg: Float = 0, sgx: Float = 0
-                    for j in 0..<d {
-                        let gh = gr[j] * pw[j]
-                        sg += gh
-                        sgx += gh * (xr[j] - mean) * rstd
+                    // Σ ĝ and Σ ĝ·(x − μ), eight lanes at a time.
+                    var a = Lanes(), b = Lanes(), j = 0
+                    while j + 8 <= d {
+                        let gh = loadLanes(gr + j) * loadLanes(pw + j)
+                        a += gh
+                        b += gh * (loadLanes(xr + j) - mean)
+                        j += 8
                     }
-                    let mg = sg * invD, mgx = sgx * invD
+                    var sg = a.sum(), sgc = b.sum()
+                    while j < d { let gh = gr[j] * pw[j]; sg += gh; sgc += gh * (xr[j] - mean); j += 1 }
+                    let mg = sg * invD, mgx = sgc * rstd * invD
                     for j in 0..<d {
                         let gh = gr[j] * pw[j]
                         or[j] = rstd * (gh - mg - (xr[j] - mean) * rstd * mgx)
@@ -92,4 +92,14 @@ public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 
         return grads
     }
     return out
+}
+
+/// Σ_j (x_j − μ)², eight lanes at a time.
+@inline(__always)
+func rowSquaredDeviation(_ x: UnsafePointer<Float>, _ n: Int, _ mean: Float) -> Float {
+    var acc = Lanes(), j = 0
+    while j + 8 <= n { let c = loadLanes(x + j) - mean; acc += c * c; j += 8 }
+    var s = acc.sum()
+    while j < n { let c = x[j] - mean; s += c * c; j += 1 }
+    return s
 }

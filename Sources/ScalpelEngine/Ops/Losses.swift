@@ -6,13 +6,14 @@ import Darwin
 
 /// Losses and classification metrics.
 ///
-/// All log-probabilities are formed as x_k − lse(x) with lse(x) = m + log Σ_j e^{x_j − m},
-/// m = max_j x_j, so logits of any magnitude give finite results.
+/// All log-probabilities are formed as log p_k = (x_k − m) − log Σ_j e^{x_j − m} with
+/// m = max_j x_j, so logits of any magnitude give finite, accurate results.
 
 /// Cross-entropy of logits [N, K] against class indices, averaged over the N rows
 /// (PyTorch's `F.cross_entropy` with `label_smoothing`).
 ///
-/// loss_i = (1−ε)·(−log p_{i,y_i}) + ε/K·Σ_k (−log p_{i,k}) = lse(x_i) − (1−ε)·x_{i,y_i} − ε/K·Σ_k x_{i,k},
+/// loss_i = (1−ε)·(−log p_{i,y_i}) + ε/K·Σ_k (−log p_{i,k})
+///        = (1−ε)·(m − x_{i,y_i}) + ε/K·Σ_k (m − x_{i,k}) + log Σ_k e^{x_{i,k} − m},
 /// p_i = softmax(x_i); loss = Σ_i loss_i / N.
 /// ∂x_{i,k} = g/N·(p_{i,k} − (1−ε)·[k = y_i] − ε/K).
 public func crossEntropy(_ logits: Tensor, targets: [Int], labelSmoothing: Float = 0) -> Tensor {
@@ -20,24 +21,27 @@ public func crossEntropy(_ logits: Tensor, targets: [Int], labelSmoothing: Float
     let x = logits.contiguous()
     let n = x.shape[0], k = x.shape[1]
     precondition(targets.count == n, "crossEntropy: \(targets.count) targets for \(n) rows")
-    for (i, t) in targets.enumerated() {
-        precondition(t >= 0 && t < k, "crossEntropy: target \(t) of row \(i) is not a class in 0..<\(k)")
+    // Checked even in -Ounchecked builds: a bad label would otherwise read out of bounds.
+    for (i, t) in targets.enumerated() where t < 0 || t >= k {
+        fatalError("crossEntropy: target \(t) of row \(i) is not a class in 0..<\(k)")
     }
     precondition(labelSmoothing >= 0 && labelSmoothing <= 1, "crossEntropy: labelSmoothing \(labelSmoothing) not in [0, 1]")
     let eps = labelSmoothing, spread = labelSmoothing / Float(k)
 
-    let lse = Tensor(uninitialized: [n])
+    let stats = Tensor(uninitialized: [n, 2])  // per row: m, log Σ e^{x − m}
     let rowLoss = Tensor(uninitialized: [n])
-    let px = x.pointer, pl = lse.pointer, pr = rowLoss.pointer
+    let px = x.pointer, ps = stats.pointer, pr = rowLoss.pointer
     targets.withUnsafeBufferPointer { tb in
         parallelRows(n, width: k) { range in
             for i in range {
                 let row = px + i * k
-                let l = rowLogSumExp(row, k)
-                var sx: Float = 0
-                if spread != 0 { for j in 0..<k { sx += row[j] } }
-                pl[i] = l
-                pr[i] = l - (1 - eps) * row[tb[i]] - spread * sx
+                let (m, logSum) = rowMaxAndLogSum(row, k)
+                // loss_i = (1−ε)·(m − x_y) + ε/K·Σ_k (m − x_k) + logSum
+                var spreadTerm: Float = 0
+                if spread != 0 { for j in 0..<k { spreadTerm += m - row[j] } }
+                ps[2 * i] = m
+                ps[2 * i + 1] = logSum
+                pr[i] = (1 - eps) * (m - row[tb[i]]) + spread * spreadTerm + logSum
             }
         }
     }
@@ -48,12 +52,12 @@ public func crossEntropy(_ logits: Tensor, targets: [Int], labelSmoothing: Float
     recordOp("cross_entropy", out, [x]) { g, _ in
         let scale = g.item / Float(n)
         let gx = Tensor(uninitialized: x.shape)
-        let px = x.pointer, pl = lse.pointer, po = gx.pointer
+        let px = x.pointer, ps = stats.pointer, po = gx.pointer
         targets.withUnsafeBufferPointer { tb in
             parallelRows(n, width: k) { range in
                 for i in range {
-                    let row = px + i * k, or = po + i * k, l = pl[i]
-                    for j in 0..<k { or[j] = scale * (expf(row[j] - l) - spread) }
+                    let row = px + i * k, or = po + i * k, m = ps[2 * i], logSum = ps[2 * i + 1]
+                    for j in 0..<k { or[j] = scale * (expf((row[j] - m) - logSum) - spread) }
                     or[tb[i]] -= scale * (1 - eps)
                 }
             }
@@ -66,29 +70,30 @@ public func crossEntropy(_ logits: Tensor, targets: [Int], labelSmoothing: Float
 /// The mean Shannon entropy of the softmax distributions of the rows of `logits` [..., K]
 /// (the objective of test-time entropy minimization, e.g. TENT).
 ///
-/// H_i = −Σ_k p_k log p_k with log p_k = x_k − lse(x_i); result = Σ_i H_i / N over the N rows.
+/// H_i = −Σ_k p_k log p_k with p = softmax(x_i); result = Σ_i H_i / N over the N rows.
 /// ∂x_{i,j} = −g/N · p_j·(log p_j + H_i).
 public func entropy(logits: Tensor) -> Tensor {
     precondition(logits.rank >= 1, "entropy: logits must have a class dimension")
     let x = logits.contiguous()
     let k = x.shape[x.rank - 1], n = rowCount(x)
-    let stats = Tensor(uninitialized: [n, 2])  // per row: lse, H
+    let stats = Tensor(uninitialized: [n, 3])  // per row: m, log Σ e^{x − m}, H
     let px = x.pointer, ps = stats.pointer
     parallelRows(n, width: k) { range in
         for i in range {
             let row = px + i * k
-            let l = rowLogSumExp(row, k)
+            let (m, logSum) = rowMaxAndLogSum(row, k)
             var h: Float = 0
             for j in 0..<k {
-                let logp = row[j] - l, p = expf(logp)
+                let logp = (row[j] - m) - logSum, p = expf(logp)
                 if p > 0 { h -= p * logp }
             }
-            ps[2 * i] = l
-            ps[2 * i + 1] = h
+            ps[3 * i] = m
+            ps[3 * i + 1] = logSum
+            ps[3 * i + 2] = h
         }
     }
     var total: Double = 0
-    for i in 0..<n { total += Double(ps[2 * i + 1]) }
+    for i in 0..<n { total += Double(ps[3 * i + 2]) }
     let out = Tensor(Float(total / Double(n)))
 
     recordOp("entropy", out, [x]) { g, _ in
@@ -97,9 +102,9 @@ public func entropy(logits: Tensor) -> Tensor {
         let px = x.pointer, ps = stats.pointer, po = gx.pointer
         parallelRows(n, width: k) { range in
             for i in range {
-                let row = px + i * k, or = po + i * k, l = ps[2 * i], h = ps[2 * i + 1]
+                let row = px + i * k, or = po + i * k, m = ps[3 * i], logSum = ps[3 * i + 1], h = ps[3 * i + 2]
                 for j in 0..<k {
-                    let logp = row[j] - l, p = expf(logp)
+                    let logp = (row[j] - m) - logSum, p = expf(logp)
                     or[j] = p > 0 ? scale * p * (logp + h) : 0
                 }
             }
