@@ -7,7 +7,7 @@ let package = Package(
     name: "Scalpel",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData"]),
+        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"]),
         .executable(name: "scalpel", targets: ["scalpel"]),
     ],
     dependencies: [
@@ -36,18 +36,22 @@ let package = Package(
         // Data set readers, distribution shifts, splits, augmentations.
         .target(name: "ScalpelData", dependencies: ["ScalpelEngine", "CZlib"], swiftSettings: optimize),
 
+        // The fine-tuning protocol and the paper's methods.
+        .target(name: "ScalpelTuning", dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData"],
+                swiftSettings: optimize),
+
         // The command-line tool.
         .executableTarget(
             name: "scalpel",
             dependencies: [
-                "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData",
+                "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         .testTarget(name: "ScalpelEngineTests", dependencies: ["ScalpelEngine", "SafeTensors"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "ScalpelNNTests", dependencies: ["ScalpelNN"]),
-        .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim"]),
+        .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
     ]
 )

@@ -6,5 +6,10 @@ struct Scalpel: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scalpel",
         abstract: "Surgical fine-tuning of neural networks on the CPU.",
-        subcommands: [])
+        discussion: """
+        Fine-tune only the blocks of a pre-trained network that a distribution shift calls for
+        (Lee et al., "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023).
+        Set SCALPEL_THREADS to choose the number of threads.
+        """,
+        subcommands: [InspectCommand.self, EvalCommand.self, DataCommand.self, DemoCommand.self])
 }

@@ -1,0 +1,240 @@
+import Foundation
+import SafeTensors
+import ScalpelEngine
+
+/// Fine-tuning patches: only what a fine-tuning changed, applied on top of the base checkpoint
+/// it was made from.
+///
+/// A surgical fine-tuning changes a few blocks of a large network, so storing the whole model
+/// for every target distribution wastes space and hides what changed. A patch holds the state
+/// entries whose values differ from the base checkpoint — the tuned parameters, and the
+/// BatchNorm running statistics when fine-tuning ran BN in training mode — as a safetensors
+/// file under their `state_dict` names, with a `PatchManifest` (the base's SHA-256, the
+/// selection, method, hyperparameters, metrics) in the file's metadata and in `<patch>.json`.
+///
+/// Applying loads the base checkpoint, then overwrites the patched entries; it refuses a base
+/// whose SHA-256 differs from the manifest's, since the untouched entries would then come from
+/// a different model. Entries are compared bit for bit against the base file itself, so
+/// base + patch reproduces the fine-tuned state exactly.
+public enum Patch {
+    /// The current manifest format.
+    public static let formatVersion = 1
+    /// The Scalpel version recorded in manifests.
+    public static let scalpelVersion = "0.1.0"
+    /// The safetensors metadata key holding the manifest JSON.
+    public static let metadataKey = "scalpel.patch"
+
+    /// The JSON side file written beside a patch: `<patchPath>.json`.
+    public static func manifestPath(for patchPath: String) -> String { patchPath + ".json" }
+
+    /// Writes a patch of `model` against the checkpoint at `baseCheckpointPath` (the checkpoint
+    /// the fine-tuning started from) to `path`, and its manifest to `path.json`; both atomically.
+    ///
+    /// Every state entry whose values differ bitwise from the base file's is included:
+    /// parameters (whatever the selection said, so the patch is exact even if something else
+    /// moved) and buffers such as BN running statistics and `num_batches_tracked`. The base
+    /// file must match the model (same keys and shapes), as `Checkpoint.load` requires.
+    ///
+    /// - Parameters:
+    ///   - selection: the selection text that was fine-tuned (recorded, not interpreted).
+    ///   - method: the fine-tuning method (recorded).
+    ///   - hyperparameters, metrics: recorded in the manifest.
+    /// - Returns: the manifest written.
+    @discardableResult
+    public static func create(model: Module, baseCheckpointPath: String, selection: String, method: String,
+                              hyperparameters: [String: String] = [:], metrics: [String: Double] = [:],
+                              to path: String) throws -> PatchManifest {
+        guard canonical(path) != canonical(baseCheckpointPath) else {
+            throw PatchError.wouldOverwriteBase(path: path)
+        }
+        let (base, sha256) = try openBase(baseCheckpointPath)
+        let state = model.stateDict()
+        try checkFits(state, base)
+
+        var values: [String: TensorValue] = [:]
+        var names: [String] = []
+        var statistics = false
+        for e in state {
+            let stored = try base.floats(e.name)
+            let current = e.tensor.toArray()
+            let same = zip(stored, current).allSatisfy { $0.bitPattern == $1.bitPattern }
+            guard !same else { continue }
+            values[e.name] = Checkpoint.value(e)
+            names.append(e.name)
+            if !e.isParameter { statistics = true }
+        }
+
+        let manifest = PatchManifest(
+            baseSHA256: sha256, baseFileName: URL(fileURLWithPath: baseCheckpointPath).lastPathComponent,
+            baseArchitecture: architecture(of: model), selection: selection, method: method,
+            hyperparameters: hyperparameters, metrics: metrics, tensors: names, batchNormStatistics: statistics,
+            createdAt: Date().ISO8601Format())
+        let compact = String(decoding: try manifest.json(pretty: false), as: UTF8.self)
+        try SafeTensors.write(values, metadata: [metadataKey: compact], to: path)
+        do {
+            // Foundation's atomic write: a temporary file in the same directory, then rename.
+            try manifest.json(pretty: true).write(to: URL(fileURLWithPath: manifestPath(for: path)), options: .atomic)
+        } catch {
+            throw PatchError.cannotWrite(path: manifestPath(for: path), reason: error.localizedDescription)
+        }
+        return manifest
+    }
+
+    /// Loads the base checkpoint into `model` and applies the patch at `patchPath` on top.
+    ///
+    /// Refuses (throwing `PatchError`, with `model` untouched) when the base file's SHA-256
+    /// differs from the one the patch was made from, when the patch holds entries the model does
+    /// not have or with other shapes, or when the file is not a Scalpel patch. A base that does
+    /// not fit the model throws `Checkpoint.load`'s `CheckpointError`.
+    public static func apply(_ patchPath: String, to model: Module, baseCheckpointPath: String) throws {
+        let patch = try SafeTensorsFile(contentsOf: patchPath)
+        let manifest = try readManifest(of: patch)
+        let (base, sha256) = try openBase(baseCheckpointPath)
+        guard sha256 == manifest.baseSHA256 else {
+            throw PatchError.baseMismatch(patch: patchPath, base: baseCheckpointPath, baseFileName: manifest.baseFileName,
+                                          expected: manifest.baseSHA256, found: sha256)
+        }
+
+        let state = Dictionary(model.stateDict().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        var unknown: [String] = []
+        var shapeMismatches: [CheckpointError.ShapeMismatch] = []
+        for name in manifest.tensors {
+            guard let e = state[name] else { unknown.append(name); continue }
+            let entry = try patch.entry(name)
+            if entry.shape != e.tensor.shape {
+                shapeMismatches.append(.init(name: name, expected: e.tensor.shape, found: entry.shape))
+            }
+        }
+        guard unknown.isEmpty && shapeMismatches.isEmpty else {
+            throw PatchError.doesNotFitModel(patch: patchPath, patchArchitecture: manifest.baseArchitecture,
+                                             modelArchitecture: architecture(of: model), unknown: unknown,
+                                             shapeMismatches: shapeMismatches)
+        }
+
+        // Decode everything before changing the model, so an error leaves it as it was.
+        let patched = try manifest.tensors.map { name in
+            (state[name]!.tensor, Tensor(shape: state[name]!.tensor.shape, data: try patch.floats(name)))
+        }
+        try Checkpoint.load(model, from: base)
+        for (target, values) in patched { target.copyValues(from: values) }
+    }
+
+    /// The manifest of the patch at `patchPath`, read from the patch file itself.
+    public static func readManifest(_ patchPath: String) throws -> PatchManifest {
+        try readManifest(of: SafeTensorsFile(contentsOf: patchPath))
+    }
+
+    /// The manifest stored in an opened patch file, checked against the tensors it holds.
+    static func readManifest(of file: SafeTensorsFile) throws -> PatchManifest {
+        guard let text = file.metadata[metadataKey] else { throw PatchError.notAPatch(path: file.path) }
+        let manifest: PatchManifest
+        do {
+            manifest = try PatchManifest(json: Data(text.utf8))
+        } catch {
+            throw PatchError.invalidManifest(path: file.path, reason: "\(error)")
+        }
+        guard manifest.formatVersion <= formatVersion else {
+            throw PatchError.invalidManifest(
+                path: file.path,
+                reason: "format version \(manifest.formatVersion) is newer than this Scalpel's \(formatVersion)")
+        }
+        let (listed, held) = (Set(manifest.tensors), Set(file.names))
+        guard listed == held, manifest.tensors.count == listed.count else {
+            let absent = manifest.tensors.filter { !held.contains($0) }
+            let extra = file.names.filter { !listed.contains($0) }
+            throw PatchError.invalidManifest(
+                path: file.path,
+                reason: "the manifest's tensor list disagrees with the file (listed but absent: "
+                    + "\(absent.isEmpty ? "none" : absent.joined(separator: ", ")); held but not listed: "
+                    + "\(extra.isEmpty ? "none" : extra.joined(separator: ", ")))")
+        }
+        return manifest
+    }
+
+    /// Maps the base checkpoint once, hashing and parsing the same bytes (no window in which
+    /// the file could change between the two).
+    private static func openBase(_ path: String) throws -> (SafeTensorsFile, String) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw PatchError.cannotRead(path: path, reason: isDirectory.boolValue ? "it is a directory" : "no such file")
+        }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw PatchError.cannotRead(path: path, reason: error.localizedDescription)
+        }
+        return (try SafeTensorsFile(data: data, path: path), FileHash.sha256(data))
+    }
+
+    /// The same checks as `Checkpoint.load`: every key present, none extra, shapes equal.
+    private static func checkFits(_ state: [StateEntry], _ base: SafeTensorsFile) throws {
+        var mismatch = CheckpointError(path: base.path)
+        let known = Set(state.map(\.name))
+        mismatch.unexpected = base.names.filter { !known.contains($0) }
+        for e in state {
+            guard let entry = base.entries[e.name] else { mismatch.missing.append(e.name); continue }
+            if entry.shape != e.tensor.shape {
+                mismatch.shapeMismatches.append(.init(name: e.name, expected: e.tensor.shape, found: entry.shape))
+            }
+        }
+        guard mismatch.missing.isEmpty, mismatch.unexpected.isEmpty, mismatch.shapeMismatches.isEmpty else { throw mismatch }
+    }
+
+    private static func architecture(of model: Module) -> String {
+        (model as? BlockModel)?.architecture ?? String(describing: type(of: model))
+    }
+
+    private static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+}
+
+/// A patch that cannot be made or applied.
+public enum PatchError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The base checkpoint's SHA-256 is not the one the patch was made from.
+    case baseMismatch(patch: String, base: String, baseFileName: String, expected: String, found: String)
+    /// The patch holds entries the model lacks, or with other shapes.
+    case doesNotFitModel(patch: String, patchArchitecture: String, modelArchitecture: String, unknown: [String],
+                         shapeMismatches: [CheckpointError.ShapeMismatch])
+    /// The file has no Scalpel patch manifest.
+    case notAPatch(path: String)
+    /// The manifest is unreadable, too new, or disagrees with the file's tensors.
+    case invalidManifest(path: String, reason: String)
+    /// A file could not be read.
+    case cannotRead(path: String, reason: String)
+    /// A file could not be written.
+    case cannotWrite(path: String, reason: String)
+    /// The patch path is the base checkpoint's.
+    case wouldOverwriteBase(path: String)
+
+    public var description: String {
+        switch self {
+        case .baseMismatch(let patch, let base, let name, let expected, let found):
+            return """
+                \(patch): refusing to apply to \(base): base checkpoint hash mismatch
+                  the patch was made from a base with SHA-256 \(expected) (\(name))
+                  \(base) has SHA-256 \(found)
+                """
+        case .doesNotFitModel(let patch, let patchArch, let modelArch, let unknown, let shapes):
+            var lines = ["\(patch): patch (made for \(patchArch)) does not fit the model (\(modelArch))"]
+            if !unknown.isEmpty {
+                lines.append("  tensors unknown to the model (\(unknown.count)): \(unknown.joined(separator: ", "))")
+            }
+            for s in shapes {
+                lines.append("  shape mismatch for \(s.name): model has \(s.expected), patch has \(s.found)")
+            }
+            return lines.joined(separator: "\n")
+        case .notAPatch(let path):
+            return "\(path): not a Scalpel patch (no \"\(Patch.metadataKey)\" manifest in its metadata)"
+        case .invalidManifest(let path, let reason):
+            return "\(path): invalid patch manifest: \(reason)"
+        case .cannotRead(let path, let reason):
+            return "\(path): cannot read: \(reason)"
+        case .cannotWrite(let path, let reason):
+            return "\(path): cannot write: \(reason)"
+        case .wouldOverwriteBase(let path):
+            return "\(path): the patch would overwrite its own base checkpoint; choose another path"
+        }
+    }
+}

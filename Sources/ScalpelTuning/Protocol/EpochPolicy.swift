@@ -1,0 +1,39 @@
+import ScalpelEngine
+import ScalpelNN
+import ScalpelOptim
+
+/// What a fine-tuning method changes in the basic training loop.
+///
+/// The loop calls `beforeEpoch` at the start of every epoch (gradual unfreezing unfreezes a
+/// block, Auto-RGN sets per-tensor learning rates, Auto-SNR freezes noisy tensors) and adds
+/// `regularizer` to the loss of every batch (L1-SP).
+public protocol EpochPolicy {
+    /// Adjusts the run for `epoch` (1-based). `context` gives the model, the optimizer and the
+    /// tuning data; return per-tensor weights to record for the epoch, if the method has any.
+    mutating func beforeEpoch(_ epoch: Int, context: EpochContext) -> [String: Double]?
+
+    /// An extra loss term for the current parameters, or nil.
+    func regularizer(_ model: BlockModel) -> Tensor?
+}
+
+extension EpochPolicy {
+    public mutating func beforeEpoch(_ epoch: Int, context: EpochContext) -> [String: Double]? { nil }
+    public func regularizer(_ model: BlockModel) -> Tensor? { nil }
+}
+
+/// What an `EpochPolicy` may look at and change at the start of an epoch.
+public struct EpochContext {
+    public let model: BlockModel
+    public let optimizer: Optimizer
+    public let tune: ExampleSet
+    public let options: TrainingOptions
+    /// The parameters the method may train (the selection).
+    public let candidates: Set<String>
+    /// A generator for the method's own sampling (batches it looks at).
+    public let seed: UInt64
+}
+
+/// The plain loop: nothing changes between epochs.
+public struct FixedSelection: EpochPolicy {
+    public init() {}
+}

@@ -1,0 +1,115 @@
+import Foundation
+import ScalpelData
+import ScalpelEngine
+import ScalpelNN
+import ScalpelOptim
+
+/// The target data of a run: tune (train on), validation (early stopping) and test (report).
+/// All three start at the same model block (0 for images; later when a frozen prefix was cached).
+public struct RunData {
+    public let tune: ExampleSet
+    public let validation: ExampleSet
+    public let test: ExampleSet
+
+    public init(tune: ExampleSet, validation: ExampleSet, test: ExampleSet) {
+        precondition(tune.startBlock == validation.startBlock && tune.startBlock == test.startBlock,
+                     "RunData: the three sets must start at the same block")
+        self.tune = tune
+        self.validation = validation
+        self.test = test
+    }
+
+    public var startBlock: Int { tune.startBlock }
+}
+
+/// Runs the paper's fine-tuning loop on a model from its pre-trained state.
+///
+/// One run: restore θ⁰, make the selection trainable, train for `epochs` with the optimizer,
+/// evaluate target validation accuracy after every epoch, keep the state of the best epoch,
+/// and evaluate the test set once at that state (the paper's early stopping; the authors'
+/// code evaluates test every epoch and reads it at the best validation epoch — the same number).
+public struct FineTuner {
+    public let model: BlockModel
+    /// The pre-trained state θ⁰ (parameters and buffers).
+    public let base: [String: Tensor]
+    public let options: TrainingOptions
+
+    public init(model: BlockModel, base: [String: Tensor]? = nil, options: TrainingOptions) {
+        self.model = model
+        self.base = base ?? model.snapshot()
+        self.options = options
+    }
+
+    /// The first block that holds a parameter of `selection`: every block before it is frozen.
+    public func firstTrainableBlock(_ selection: Set<String>) -> Int {
+        model.blocks.firstIndex { b in selection.contains { b.contains($0) } } ?? model.blocks.count
+    }
+
+    /// Whether the activations of blocks before `block` are a fixed function of the input
+    /// during fine-tuning, so they can be computed once: they hold no trainable parameter (by
+    /// construction), BatchNorm keeps its running statistics, and inputs are not augmented.
+    public func prefixIsCacheable(upTo block: Int) -> Bool {
+        block > 0 && options.batchNorm == .eval && !options.augment
+    }
+
+    /// One run at `learningRate` and `seed`, training the parameters in `selection`.
+    public func run(selection: Set<String>, learningRate: Float, seed: UInt64, data: RunData,
+                    policy: EpochPolicy = FixedSelection(), hyperparameter: Double? = nil) -> RunResult {
+        let started = Date()
+        var policy = policy
+        model.restore(base)
+        model.freeze()
+        model.unfreeze(selection)
+        precondition(data.startBlock <= firstTrainableBlock(selection),
+                     "FineTuner: data starts at block \(data.startBlock) but the selection trains earlier blocks")
+        let optimizer = options.makeOptimizer(learningRate: learningRate)
+        var rng = RandomGenerator.derived(seed: seed, stream: 1)
+        var records: [EpochRecord] = []
+        var best: (epoch: Int, accuracy: Double, state: [String: Tensor])? = nil
+        var status = RunStatus.done
+        let blocks = data.startBlock..<model.blocks.count
+
+        epochs: for epoch in 1...max(options.epochs, 1) {
+            let epochStart = Date()
+            let context = EpochContext(model: model, optimizer: optimizer, tune: data.tune, options: options,
+                                       candidates: selection, seed: seed &+ UInt64(epoch))
+            let weights = policy.beforeEpoch(epoch, context: context)
+            model.trainForFineTuning(batchNorm: options.batchNorm)
+            var order = Array(0..<data.tune.count)
+            order.shuffle(using: &rng)
+            var lossSum = 0.0
+            var batches = 0
+            for start in stride(from: 0, to: order.count, by: options.batchSize) {
+                let idx = Array(order[start..<min(order.count, start + options.batchSize)])
+                var (x, y) = data.tune.batch(idx)
+                if options.augment && data.startBlock == 0 { x = Augment.cropAndFlip(x, rng: &rng) }
+                var loss = crossEntropy(model.forward(blocks: blocks, x), targets: y)
+                if let r = policy.regularizer(model) { loss = loss + r }
+                let value = loss.item
+                guard value.isFinite else { status = .diverged; break epochs }
+                model.zeroGrad()
+                loss.backward()
+                optimizer.step(model.trainableParameters())
+                lossSum += Double(value)
+                batches += 1
+            }
+            if model.trainableParameters().contains(where: { $0.1.hasNonFinite }) { status = .diverged; break epochs }
+            let validation = evaluate(model, on: data.validation).accuracy
+            records.append(EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(batches, 1)),
+                                       validationAccuracy: validation,
+                                       trainableParameters: model.trainableParameterCount,
+                                       seconds: Date().timeIntervalSince(epochStart), tensorWeights: weights))
+            if best == nil || validation > best!.accuracy { best = (epoch, validation, model.snapshot()) }
+        }
+
+        var test: Metrics? = nil
+        if let best {
+            model.restore(best.state)
+            test = evaluate(model, on: data.test)
+        }
+        model.zeroGrad()
+        return RunResult(learningRate: learningRate, seed: seed, hyperparameter: hyperparameter, status: status,
+                         epochs: records, bestEpoch: best?.epoch, bestValidationAccuracy: best?.accuracy, test: test,
+                         seconds: Date().timeIntervalSince(started))
+    }
+}

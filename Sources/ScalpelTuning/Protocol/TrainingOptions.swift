@@ -1,0 +1,77 @@
+import ScalpelNN
+import ScalpelOptim
+
+/// The optimizer of a fine-tuning run.
+public enum OptimizerKind: String, Codable, Sendable, CaseIterable {
+    case adam, adamw, sgd
+}
+
+/// The per-run hyperparameters of the fine-tuning protocol (Section 2.1 and A.4 of the paper).
+public struct TrainingOptions: Codable, Sendable, Equatable {
+    public var epochs: Int
+    public var batchSize: Int
+    public var weightDecay: Float
+    public var optimizer: OptimizerKind
+    /// SGD momentum (ignored by Adam).
+    public var momentum: Float
+    /// Whether BatchNorm updates its running statistics while fine-tuning.
+    public var batchNorm: BatchNormPolicy
+    /// Random crops (and flips where the data allows) of the training images.
+    public var augment: Bool
+
+    /// The paper's CIFAR protocol: Adam, weight decay 1e-4, batch 64, 15 epochs, BN in eval mode.
+    public init(epochs: Int = 15, batchSize: Int = 64, weightDecay: Float = 1e-4, optimizer: OptimizerKind = .adam,
+                momentum: Float = 0.9, batchNorm: BatchNormPolicy = .eval, augment: Bool = false) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.weightDecay = weightDecay
+        self.optimizer = optimizer
+        self.momentum = momentum
+        self.batchNorm = batchNorm
+        self.augment = augment
+    }
+
+    func makeOptimizer(learningRate: Float) -> Optimizer {
+        switch optimizer {
+        case .adam: Adam(learningRate: learningRate, weightDecay: weightDecay)
+        case .adamw: Adam.adamW(learningRate: learningRate, weightDecay: weightDecay)
+        case .sgd: SGD(learningRate: learningRate, momentum: momentum, weightDecay: weightDecay)
+        }
+    }
+}
+
+/// The outcome of one run.
+public enum RunStatus: String, Codable, Sendable {
+    /// Trained for every epoch.
+    case done
+    /// The loss became NaN or infinite; the run stopped there.
+    case diverged
+}
+
+/// One epoch of a run.
+public struct EpochRecord: Codable, Sendable, Equatable {
+    public var epoch: Int
+    public var trainLoss: Double
+    public var validationAccuracy: Double
+    /// Parameter elements that trained during the epoch.
+    public var trainableParameters: Int
+    public var seconds: Double
+    /// Per-tensor learning-rate weights used in the epoch (Auto-RGN, Auto-SNR), by tensor name.
+    public var tensorWeights: [String: Double]?
+}
+
+/// One fine-tuning run at one learning rate and seed, early-stopped on target validation.
+public struct RunResult: Codable, Sendable {
+    public var learningRate: Float
+    public var seed: UInt64
+    /// A method-specific hyperparameter of the run (L1-SP's λ, Auto-SNR's threshold), if any.
+    public var hyperparameter: Double?
+    public var status: RunStatus
+    public var epochs: [EpochRecord]
+    /// The epoch with the best validation accuracy (1-based), if any epoch finished.
+    public var bestEpoch: Int?
+    public var bestValidationAccuracy: Double?
+    /// Test metrics at the best epoch (evaluated once, after training).
+    public var test: Metrics?
+    public var seconds: Double
+}

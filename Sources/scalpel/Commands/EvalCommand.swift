@@ -1,0 +1,82 @@
+import ArgumentParser
+import SafeTensors
+import ScalpelEngine
+import ScalpelNN
+
+/// `scalpel eval`: logits, loss and gradients of a checkpoint on given inputs — the
+/// interoperability check anyone with PyTorch can run against their own model.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Run a checkpoint on inputs from a safetensors file; write logits, loss and gradients.",
+        discussion: """
+        INPUT holds a tensor `input` [N, C, H, W] (F32) and, with --labels, a tensor `labels` [N]
+        (I64 or F32). OUTPUT receives `logits` [N, K]; with --labels also `loss` (mean cross-entropy);
+        with --grads also `grad.<name>` for every parameter. BatchNorm uses its running statistics
+        unless --train-mode is given (then batch statistics, as PyTorch's model.train()).
+        """)
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(name: .long, help: "Checkpoint (safetensors with PyTorch state_dict names).")
+    var checkpoint: String
+
+    @Option(name: .long, help: "Safetensors file with the tensor `input` (and `labels`).")
+    var input: String
+
+    @Option(name: .long, help: "Where to write the results (safetensors).")
+    var output: String
+
+    @Flag(name: .long, help: "Read `labels` from INPUT and write the mean cross-entropy `loss`.")
+    var labels = false
+
+    @Flag(name: .long, help: "Write the gradient of the loss for every parameter (needs --labels).")
+    var grads = false
+
+    @Flag(name: .customLong("train-mode"), help: "Run BatchNorm with batch statistics (training mode).")
+    var trainMode = false
+
+    func validate() throws {
+        if grads && !labels { throw ValidationError("--grads needs --labels (the gradient is of the loss)") }
+    }
+
+    func run() throws {
+        let config = model.configuration
+        let net = try config.build()
+        try Checkpoint.load(net, from: checkpoint)
+        let file = try SafeTensorsFile(contentsOf: input)
+        guard file.contains("input") else {
+            throw ValidationError("\(input): no tensor named 'input'; it has \(file.names.prefix(5).joined(separator: ", "))")
+        }
+        let x = try file.tensor("input")
+        guard x.rank == 4, x.shape[1] == config.inChannels else {
+            throw ValidationError("\(input): 'input' has shape \(x.shape); expected [N, \(config.inChannels), H, W]")
+        }
+        net.train(trainMode)
+        if grads { net.unfreeze() } else { net.freeze() }
+
+        var out: [String: TensorValue] = [:]
+        if labels {
+            guard file.contains("labels") else { throw ValidationError("\(input): no tensor named 'labels'") }
+            let y = try file.floats("labels").map { Int($0) }
+            guard y.count == x.shape[0] else {
+                throw ValidationError("\(input): \(y.count) labels for \(x.shape[0]) inputs")
+            }
+            if let bad = y.first(where: { $0 < 0 || $0 >= config.classes }) {
+                throw ValidationError("\(input): label \(bad) outside 0..<\(config.classes)")
+            }
+            let logits = grads ? net(x) : withNoGrad { net(x) }
+            let loss = crossEntropy(logits, targets: y)
+            out["logits"] = .float32(logits)
+            out["loss"] = .float32(loss)
+            if grads {
+                loss.backward()
+                for (name, p) in net.namedParameters() { if let g = p.grad { out["grad.\(name)"] = .float32(g) } }
+            }
+        } else {
+            out["logits"] = .float32(withNoGrad { net(x) })
+        }
+        try SafeTensors.write(out, to: output)
+        print("wrote \(out.count) tensors to \(output)")
+    }
+}
