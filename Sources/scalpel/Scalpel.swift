@@ -11,5 +11,5 @@ struct Scalpel: ParsableCommand {
         (Lee et al., "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023).
         Set SCALPEL_THREADS to choose the number of threads.
         """,
-        subcommands: [InspectCommand.self, EvalCommand.self, DataCommand.self, DemoCommand.self])
+        subcommands: [DemoCommand.self, InspectCommand.self, EvalCommand.self, DataCommand.self, BenchCommand.self])
 }

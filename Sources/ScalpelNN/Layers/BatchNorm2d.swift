@@ -12,7 +12,8 @@ public final class BatchNorm2d: Module {
     public let runningMean: Tensor
     public let runningVar: Tensor
     public let numBatchesTracked: Tensor
-    public let momentum: Float
+    /// Weight of the current batch in the running statistics (PyTorch's `momentum`).
+    public var momentum: Float
     public let eps: Float
 
     public init(_ channels: Int, momentum: Float = 0.1, eps: Float = 1e-5) {
@@ -50,6 +51,33 @@ public enum BatchNormPolicy: String, Sendable, CaseIterable, Codable {
 }
 
 extension Module {
+    /// Re-estimates every BatchNorm's running statistics as the plain average of the batch
+    /// statistics over `batches` (PyTorch's `momentum=None`, as `swa_utils.update_bn` does).
+    ///
+    /// Running averages with momentum 0.1 lag behind weights that moved during training; after
+    /// a short training run, evaluation with them can be far worse than the model is.
+    public func recalibrateBatchNorm(_ batches: [Tensor]) {
+        let norms = namedModules().compactMap { $0.1 as? BatchNorm2d }
+        let saved = norms.map(\.momentum)
+        let modes = namedModules().map { ($0.1, $0.1.isTraining) }
+        for bn in norms {
+            bn.runningMean.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            bn.runningVar.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
+        }
+        withNoGrad {
+            for (k, x) in batches.enumerated() {
+                for (m, _) in modes where !(m is BatchNorm2d) { m.isTraining = false }
+                for bn in norms {
+                    bn.isTraining = true
+                    bn.momentum = 1 / Float(k + 1)
+                }
+                _ = (self as? BlockModel)?(x)
+            }
+        }
+        for (bn, m) in zip(norms, saved) { bn.momentum = m }
+        for (m, t) in modes { m.isTraining = t }
+    }
+
     /// Puts the tree in training mode, with BatchNorm layers in the mode `policy` says.
     public func trainForFineTuning(batchNorm policy: BatchNormPolicy) {
         train(true)

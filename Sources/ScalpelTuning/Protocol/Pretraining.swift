@@ -6,8 +6,9 @@ import ScalpelOptim
 
 /// Training a model from scratch on the source side of a shift.
 ///
-/// Adam with a cosine learning-rate schedule (η_t = η·½(1 + cos(π·t/T)) over T steps),
-/// weight decay, random-crop augmentation, BatchNorm in training mode.
+/// AdamW with a cosine learning-rate schedule (η_t = η·½(1 + cos(π·t/T)) over T steps),
+/// weight decay, random-crop augmentation, BatchNorm in training mode; at the end the
+/// BatchNorm running statistics are re-estimated at the final weights.
 public struct Pretrainer {
     public var epochs: Int
     public var batchSize: Int
@@ -61,6 +62,11 @@ public struct Pretrainer {
             losses.append(sum / Double(perEpoch))
         }
         model.zeroGrad()
+        // Running statistics as the average over (up to) 20 training batches at the final weights.
+        let batches = stride(from: 0, to: min(data.count, 20 * batchSize), by: batchSize).map { start in
+            data.batch(Array(start..<min(data.count, start + batchSize))).inputs
+        }
+        model.recalibrateBatchNorm(batches)
         model.eval()
         return losses
     }
