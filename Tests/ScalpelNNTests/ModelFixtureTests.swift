@@ -11,8 +11,6 @@ import ScalpelEngine
 /// why projections); per-block parameter counts equal.
 @Suite struct ModelFixtureTests {
     static let directory = fixturesRoot + "/models"
-    /// Configurations whose lowest-block gradients do not match yet (an open engine bug).
-    static let knownGradientMismatch: Set<String> = ["resnet26_c3_w1", "resnet18"]
 
     static func model(_ config: String) -> BlockModel {
         switch config {
@@ -65,17 +63,7 @@ import ScalpelEngine
                 return Float(dot)
             }
             // Projections on directions with entries in [-1, 1): compared to 1e-3 of the norm.
-            if Self.knownGradientMismatch.contains(config) {
-                // Open bug: on the fast backend these two configurations differ from PyTorch by
-                // up to ~1% in the gradients of their lowest blocks (PyTorch float32 vs float64
-                // differ by 5e-6 there, so it is not rounding). Every kernel matches its reference
-                // in isolation; the cause is not found yet (see docs/engine.md, "Known issues").
-                withKnownIssue(isIntermittent: true) {
-                    expectClose(mine, sketch, rtol: 1e-3, atol: 1e-3 * norm + 1e-9, "\(config) ∂\(name) sketch")
-                }
-            } else {
-                expectClose(mine, sketch, rtol: 1e-3, atol: 1e-3 * norm + 1e-9, "\(config) ∂\(name) sketch")
-            }
+            expectClose(mine, sketch, rtol: 1e-3, atol: 1e-3 * norm + 1e-9, "\(config) ∂\(name) sketch")
         }
         for (block, parameters) in model.parametersByBlock() {
             let expected = try f.int64s("blockcount.\(block)")[0]
