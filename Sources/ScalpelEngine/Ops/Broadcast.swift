@@ -90,6 +90,20 @@ struct StridedPlan {
 }
 
 extension Tensor {
+    /// A contiguous tensor of `shape` whose elements are read from this one's storage in the
+    /// order of `plan` (a plan with one operand whose dims multiply to `shape`'s count).
+    func gathered(into shape: [Int], _ plan: StridedPlan) -> Tensor {
+        let out = Tensor(uninitialized: shape)
+        let src = pointer
+        var dst = out.pointer
+        plan.forEachRow { o, n, inner in
+            let s = src + o[0], st = inner[0]
+            for i in 0..<n { dst[i] = s[i * st] }
+            dst += n
+        }
+        return out
+    }
+
     /// Sums this tensor down to `target` shape (the adjoint of broadcasting to this shape).
     func sumTo(_ target: [Int]) -> Tensor {
         if target == shape { return self }

@@ -56,16 +56,7 @@ extension Tensor {
     /// This tensor broadcast to `target` (contiguous result, no autodiff).
     func expanded(to target: [Int]) -> Tensor {
         if target == shape && format == .contiguous { return self }
-        let out = Tensor(uninitialized: target)
-        let plan = StridedPlan(outShape: target, outFormat: .contiguous, operands: [self])
-        let src = pointer
-        var dst = out.pointer
-        plan.forEachRow { o, n, inner in
-            let s = src + o[0], st = inner[0]
-            for i in 0..<n { dst[i] = s[i * st] }
-            dst += n
-        }
-        return out
+        return gathered(into: target, StridedPlan(outShape: target, outFormat: .contiguous, operands: [self]))
     }
 }
 

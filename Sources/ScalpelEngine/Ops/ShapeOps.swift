@@ -26,16 +26,8 @@ extension Tensor {
     public func permuted(_ order: [Int]) -> Tensor {
         precondition(order.sorted() == Array(0..<rank), "permute: \(order) is not a permutation of 0..<\(rank)")
         let newShape = order.map { shape[$0] }
-        let out = Tensor(uninitialized: newShape)
         let ls = logicalStrides(self)
-        let plan = StridedPlan(dims: newShape, strides: [order.map { ls[$0] }])
-        let src = pointer
-        var dst = out.pointer
-        plan.forEachRow { o, n, inner in
-            let s = src + o[0], st = inner[0]
-            for i in 0..<n { dst[i] = s[i * st] }
-            dst += n
-        }
+        let out = gathered(into: newShape, StridedPlan(dims: newShape, strides: [order.map { ls[$0] }]))
         var inverse = [Int](repeating: 0, count: rank)
         for (i, d) in order.enumerated() { inverse[d] = i }
         recordOp("permute", out, [self]) { g, _ in [g.permuted(inverse)] }
