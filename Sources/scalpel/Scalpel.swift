@@ -1,5 +1,8 @@
 import ArgumentParser
 import ScalpelEngine
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#endif
 
 @main
 struct Scalpel: ParsableCommand {
@@ -11,5 +14,13 @@ struct Scalpel: ParsableCommand {
         (Lee et al., "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023).
         Set SCALPEL_THREADS to choose the number of threads.
         """,
-        subcommands: [DemoCommand.self, InspectCommand.self, EvalCommand.self, DataCommand.self, BenchCommand.self])
+        subcommands: [DemoCommand.self, PretrainCommand.self, InspectCommand.self, EvalCommand.self, DataCommand.self,
+                      CorruptionTableCommand.self,
+                      BenchCommand.self])
+
+    /// Line-buffered standard output, so progress reaches a log file or pipe as it happens.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        main(nil)
+    }
 }

@@ -11,13 +11,16 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmark the engine's kernels and ResNet training steps (use a release build).",
         discussion: """
-        scalpel bench engine   GFLOP/s of SGEMM and of conv2d forward / backward-data / backward-weights on
-                               the ResNet-26 layer shapes (batch 128, 28×28 input), batch-norm times.
-        scalpel bench model    images/s of an eval forward pass or of a training step (forward, cross-entropy,
-                               backward, Adam) with a selection of trainable blocks, and peak memory.
+        engine  GFLOP/s of SGEMM and of conv2d forward, backward-data and
+                backward-weights on ResNet-26's layer shapes (batch 128, 28x28
+                input); batch-norm and elementwise times.
+        model   images/s of an eval forward pass, or of a training step
+                (forward, cross-entropy, backward, Adam) with a selection of
+                trainable blocks; peak memory.
 
-        Build with `swift build -c release --product scalpel`; debug builds are 10–100× slower.
-        `make bench` runs both commands and PyTorch's twin (scripts/bench_torch.py) and prints the ratios.
+        Build with `swift build -c release --product scalpel` (debug builds are
+        10-100x slower). `make bench` runs both and PyTorch's twin
+        (scripts/bench_torch.py) and prints the ratios (scripts/bench_compare.py).
         """,
         subcommands: [EngineBench.self, ModelBench.self])
 }

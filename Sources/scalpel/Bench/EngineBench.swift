@@ -6,17 +6,20 @@ extension BenchCommand {
     struct EngineBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "engine",
-            abstract: "GFLOP/s of SGEMM and of conv2d passes on ResNet-26's shapes; batch-norm times.",
+            abstract: "GFLOP/s of SGEMM and conv2d passes on ResNet-26's shapes; batch-norm, ReLU, add times.",
             discussion: """
-            Each case runs --warmup times untimed, then --runs times; the figure is the median run.
-            FLOPs = 2·MACs, the same for all three convolution passes. Activations are channels-last
-            (the engine's layout); each pass is timed alone:
-              forward            no gradient recorded,
-              backward-data      only the input requires a gradient (forward untimed),
-              backward-weights   only the weight requires a gradient (forward untimed).
-            Times include what the op does around its kernel (weight reorders, allocation), not the
-            copy of a leaf's gradient into .grad. The stem's backward-data never runs in training
-            (images need no gradient) and is listed for completeness.
+            Each case runs --warmup times untimed, then --runs times; the figure is
+            the median run. FLOPs = 2·MACs, the same for all three convolution
+            passes. Activations are channels-last (the engine's layout); each pass
+            is timed alone:
+              forward           no gradient recorded;
+              backward-data     only the input requires a gradient;
+              backward-weights  only the weight requires a gradient
+                                (the forward pass before a backward is untimed).
+            Times include what the op does around its kernel (weight reorders,
+            allocation) but not the copy of a leaf's gradient into .grad. The
+            stem's backward-data never runs in training (images need no gradient).
+            "of peak" is the share of the best square SGEMM figure.
             """)
 
         @OptionGroup var options: BenchOptions

@@ -10,14 +10,16 @@ extension BenchCommand {
             commandName: "model",
             abstract: "Images/s of an eval forward pass or a training step, and peak memory.",
             discussion: """
-            --mode forward   eval mode, no gradient recorded (evaluation throughput).
-            --mode all       one training step: forward in train mode (batch statistics), cross-entropy,
-                             backward, Adam; every parameter trains.
-            --mode SEL       the same step with only the selection SEL trainable (stem+block1, block3,
-                             last, ...); frozen layers run forward only and get no gradient.
-            Inputs are random (seeded) with random labels. Figures: the median step after --warmup
-            steps; peak resident memory of the process (VmHWM) and the engine's buffer pool peak
-            (bytes held by live tensors during the timed steps).
+            --mode forward  eval mode, no gradient recorded (evaluation speed).
+            --mode all      a training step: forward in train mode (batch
+                            statistics), cross-entropy, backward, Adam; every
+                            parameter trains.
+            --mode SEL      the same step with only the selection SEL trainable
+                            (stem+block1, block3, last, ...): frozen layers run
+                            forward only and get no gradient.
+            Inputs and labels are random (seeded). Figures: the median step after
+            --warmup steps; the peak resident memory of the process (VmHWM) and
+            the buffer pool's peak (bytes of live tensors during the timed steps).
             """)
 
         @OptionGroup var options: BenchOptions

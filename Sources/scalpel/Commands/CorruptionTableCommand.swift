@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import ScalpelData
+import ScalpelEngine
+import ScalpelNN
+import ScalpelTuning
+
+/// `scalpel corruption-table`: a pre-trained model's accuracy under every corruption and severity.
+struct CorruptionTableCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corruption-table",
+        abstract: "Accuracy of a checkpoint on the clean and corrupted test set, per corruption and severity (Markdown).")
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(name: .long, help: "Checkpoint (safetensors).")
+    var checkpoint: String
+
+    @Option(name: .long, help: "Data set: fmnist or mnist (MNIST-5k test split).")
+    var base = "fmnist"
+
+    @Option(name: .customLong("test-size"), help: "Test images to use (the first N).")
+    var testSize = 1000
+
+    @Option(name: .customLong("data-dir"), help: "Data directory (default: $SCALPEL_DATA, else ~/.cache/scalpel).")
+    var dataDirectory: String?
+
+    func validate() throws {
+        guard ["fmnist", "mnist"].contains(base) else { throw ValidationError("--base must be fmnist or mnist, got '\(base)'") }
+        guard testSize > 0 else { throw ValidationError("--test-size must be positive, got \(testSize)") }
+    }
+
+    func run() throws {
+        let net = try model.configuration.build()
+        try Checkpoint.load(net, from: checkpoint)
+        let store = DataStore(directory: dataDirectory)
+        let all = base == "fmnist" ? try store.loadFashionMNIST(train: false) : SourceSplits.mnist5k(try store.loadMNIST5k()).test
+        let test = all.subset(Array(0..<min(testSize, all.count)))
+        let clean = evaluate(net, on: ExampleSet(test)).accuracy
+        print("Accuracy (%) of \(checkpoint) on the first \(test.count) \(base) test images; clean: " +
+              String(format: "%.1f", 100 * clean))
+        print("")
+        print("| corruption | 1 | 2 | 3 | 4 | 5 |")
+        print("|---|---|---|---|---|---|")
+        for name in Corruptions.names {
+            var cells: [String] = []
+            for severity in 1...5 {
+                let corrupted = try CorruptionShift.corrupt(test, name: name, severity: severity)
+                cells.append(String(format: "%.1f", 100 * evaluate(net, on: ExampleSet(corrupted)).accuracy))
+            }
+            print("| \(name) | \(cells.joined(separator: " | ")) |")
+        }
+    }
+}
