@@ -23,6 +23,8 @@ test: deps
 demo: release
 	$(BIN) demo
 
-## Engine benchmarks (release build).
+## Benchmarks: Scalpel beside PyTorch on this machine (needs `pip install torch safetensors`);
+## the table and its analysis are in docs/performance.md.
+BENCH_ARGS ?= --rounds 1 --wait-idle 120
 bench: release
-	$(BIN) bench engine
+	python3 scripts/bench_compare.py --scalpel $(BIN) $(BENCH_ARGS)

@@ -27,7 +27,7 @@ extension BenchCommand {
         @Option(name: .long, help: "Timed runs per case.")
         var runs: Int = 15
 
-        @Option(name: .long, help: "Batch size of the convolution and batch-norm cases.")
+        @Option(name: .long, help: "Batch size of the convolution, batch-norm and elementwise cases.")
         var batch: Int = 128
 
         @Option(name: .long, help: "Only cases whose name contains this text (e.g. 16->16, sgemm, bn).")
