@@ -11,9 +11,10 @@
 ///   evaluation: ∂x = G·γ·invstd
 /// Only the gradients that `needs` asks for are computed.
 ///
-/// The fast backend runs oneDNN on the tensor as stored (NHWC is its fast layout); a
-/// vectorized Swift NHWC kernel was measured slower (forward + backward at 128×16×28×28 on one
-/// thread: 2.7 ms against oneDNN's 2.4 ms), so oneDNN stays.
+/// The fast backend runs the Swift kernels of `BatchNormNHWC` on channels-last data (an NCHW
+/// input is converted and the output converted back); the reference backend loops on NCHW.
+/// oneDNN's batch norm was faster (docs/performance.md) and may return once a benchmark
+/// decides it; see docs/engine.md for why it was replaced.
 
 /// Normalizes `x` [N, C, H, W] per channel; `weight` (γ), `bias` (β), `runningMean`, `runningVar`
 /// are [C]. Without running statistics the batch statistics are used in both modes. The output
