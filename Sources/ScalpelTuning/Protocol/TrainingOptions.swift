@@ -62,6 +62,12 @@ public struct EpochRecord: Codable, Sendable, Equatable {
 
 /// One fine-tuning run at one learning rate and seed, early-stopped on target validation.
 public struct RunResult: Codable, Sendable {
+    /// The method that made the run (`MethodSpec` text), once a `MethodStudy` ran it.
+    public var method: String?
+    /// What the run trained: the selection (surgical methods), or the block Cross-Val chose.
+    public var selection: String?
+    /// Cross-Val: each block's best validation accuracy at this grid point.
+    public var candidateValidation: [String: Double]?
     public var learningRate: Float
     public var seed: UInt64
     /// A method-specific hyperparameter of the run (L1-SP's λ, Auto-SNR's threshold), if any.
@@ -74,4 +80,17 @@ public struct RunResult: Codable, Sendable {
     /// Test metrics at the best epoch (evaluated once, after training).
     public var test: Metrics?
     public var seconds: Double
+
+    public init(learningRate: Float, seed: UInt64, hyperparameter: Double?, status: RunStatus, epochs: [EpochRecord],
+                bestEpoch: Int?, bestValidationAccuracy: Double?, test: Metrics?, seconds: Double) {
+        self.learningRate = learningRate
+        self.seed = seed
+        self.hyperparameter = hyperparameter
+        self.status = status
+        self.epochs = epochs
+        self.bestEpoch = bestEpoch
+        self.bestValidationAccuracy = bestValidationAccuracy
+        self.test = test
+        self.seconds = seconds
+    }
 }

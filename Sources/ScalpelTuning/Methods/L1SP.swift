@@ -1,0 +1,45 @@
+import ScalpelEngine
+import ScalpelNN
+
+/// L1 regularization toward the pre-trained weights ("L1-SP", Li, Grandvalet & Davoine 2018;
+/// the paper's "Regularize" baseline): full fine-tuning of
+///
+///     L_tgt(θ) + λ · Σ_i ‖θ_i − θ⁰_i‖₁,
+///
+/// summed over every parameter element. The penalty's gradient is λ·sign(θ − θ⁰) (0 at θ = θ⁰,
+/// as `abs` defines it), which pulls each weight back toward its pre-trained value. λ is the
+/// method's hyperparameter, chosen by validation with the learning rate.
+public struct L1SP: FineTuningMethod {
+    /// λ grid used when none is given.
+    public static let defaultLambdas: [Double] = [1e-3, 1e-4, 1e-5]
+
+    public init() {}
+
+    public func candidates(in model: BlockModel) -> Set<String> { allParameterNames(model) }
+
+    public func run(at point: GridPoint, in session: TuningSession) -> RunResult {
+        let lambda = Float(point.hyperparameter ?? Self.defaultLambdas[0])
+        var p = point
+        p.hyperparameter = Double(lambda)
+        let anchors = session.model.namedParameters().map { name, _ in (name, session.tuner.base[name]!) }
+        return runPolicy(Policy(lambda: lambda, anchors: anchors), candidates: candidates(in: session.model),
+                         at: p, in: session)
+    }
+
+    struct Policy: EpochPolicy {
+        let lambda: Float
+        /// θ⁰ of every parameter, by name.
+        let anchors: [(String, Tensor)]
+
+        func regularizer(_ model: BlockModel) -> Tensor? {
+            let current = Dictionary(uniqueKeysWithValues: model.namedParameters())
+            var total: Tensor? = nil
+            for (name, anchor) in anchors {
+                guard let theta = current[name], theta.requiresGrad else { continue }
+                let term = (theta - anchor).abs().sum()
+                total = total.map { $0 + term } ?? term
+            }
+            return total.map { $0 * lambda }
+        }
+    }
+}
