@@ -7,11 +7,15 @@ let package = Package(
     name: "Scalpel",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"]),
+        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
+                                                     "ScalpelExperiments", "ScalpelReport"]),
         .executable(name: "scalpel", targets: ["scalpel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // System libraries: BLAS (OpenBLAS on Linux, Accelerate on Apple platforms), oneDNN, zlib.
@@ -40,11 +44,22 @@ let package = Package(
         .target(name: "ScalpelTuning", dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData"],
                 swiftSettings: optimize),
 
+        // Experiment specifications, sweeps over their grids, the results database, shards and merges.
+        .target(name: "ScalpelExperiments",
+                dependencies: ["ScalpelTuning", "ScalpelData", "ScalpelNN", "SafeTensors",
+                               .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "Yams", package: "Yams"),
+                               .product(name: "Logging", package: "swift-log")]),
+        // Tables, SVG figures, CSV and an HTML index made from a results database.
+        .target(name: "ScalpelReport", dependencies: ["ScalpelExperiments", "ScalpelTuning"]),
+
         // The command-line tool.
         .executableTarget(
             name: "scalpel",
             dependencies: [
                 "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
+                "ScalpelExperiments", "ScalpelReport",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -53,5 +68,7 @@ let package = Package(
         .testTarget(name: "ScalpelNNTests", dependencies: ["ScalpelNN"]),
         .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
+        .testTarget(name: "ScalpelExperimentsTests", dependencies: ["ScalpelExperiments", "ScalpelTuning", "ScalpelNN"]),
+        .testTarget(name: "ScalpelReportTests", dependencies: ["ScalpelReport", "ScalpelExperiments", "ScalpelTuning"]),
     ]
 )

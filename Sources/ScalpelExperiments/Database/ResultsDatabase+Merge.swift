@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+
+/// What a merge did.
+public struct MergeSummary: Sendable, Equatable {
+    /// Runs copied in.
+    public var added = 0
+    /// Runs already present (same key), left as they were.
+    public var alreadyPresent = 0
+    /// Failed runs replaced by a finished run of the same key.
+    public var replacedFailures = 0
+}
+
+extension ResultsDatabase {
+    /// Copies every run (with its epochs) and model layout of the database at `other` into this
+    /// one, in one transaction. Runs are keyed by their configuration hash, so shards of one sweep
+    /// merge into exactly the runs of the unsharded sweep; a key present on both sides keeps this
+    /// side's run, unless this side's failed and the other's finished.
+    @discardableResult
+    public func merge(from other: String) throws -> MergeSummary {
+        let source = try ResultsDatabase(readingFrom: other)
+        let (runs, epochs, models) = try (source.runs(), source.epochs(), source.models())
+        return try queue.write { db in
+            var summary = MergeSummary()
+            for model in models.values { try model.insert(db, onConflict: .ignore) }
+            for run in runs {
+                if let existing = try RunRecord.fetchOne(db, key: run.key) {
+                    guard existing.status == .failed && run.status != .failed else { summary.alreadyPresent += 1; continue }
+                    _ = try RunRecord.deleteOne(db, key: run.key)
+                    summary.replacedFailures += 1
+                } else {
+                    summary.added += 1
+                }
+                try run.insert(db)
+                for e in epochs[run.key] ?? [] { try e.insert(db) }
+            }
+            return summary
+        }
+    }
+}

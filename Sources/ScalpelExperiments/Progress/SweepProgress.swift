@@ -1,0 +1,83 @@
+import Foundation
+import Logging
+
+/// What a sweep tells about its progress.
+public protocol SweepObserver: AnyObject {
+    /// The sweep starts: `total` runs to do, `skipped` already in the database.
+    func sweepStarted(total: Int, skipped: Int)
+    /// A message (a session being prepared, a failure).
+    func note(_ message: String, level: Logger.Level)
+    /// A run was recorded.
+    func runFinished(_ record: RunRecord)
+    /// Every run was attempted.
+    func sweepFinished()
+}
+
+/// Progress on standard error: a bar with an ETA over runs when it is a terminal, plain log
+/// lines (one per run, through swift-log) otherwise, e.g. in a SLURM log or a pipe.
+public final class SweepProgress: SweepObserver {
+    let logger: Logger
+    let drawsBar: Bool
+    var total = 0
+    var finished = 0
+    var started = Date()
+    var lastLine = ""
+
+    public init(logger: Logger = Logger(label: "scalpel.sweep"), isTerminal: Bool = isatty(STDERR_FILENO) == 1) {
+        self.logger = logger
+        self.drawsBar = isTerminal
+    }
+
+    public func sweepStarted(total: Int, skipped: Int) {
+        self.total = total
+        started = Date()
+        note("\(total) runs to do" + (skipped > 0 ? ", \(skipped) already recorded" : ""), level: .info)
+        redraw()
+    }
+
+    public func note(_ message: String, level: Logger.Level) {
+        if drawsBar { write("\r\u{1B}[K") }
+        logger.log(level: level, "\(message)")
+        redraw()
+    }
+
+    public func runFinished(_ r: RunRecord) {
+        finished += 1
+        let hp = r.hyperparameter.map { " h=\($0)" } ?? ""
+        let outcome = r.status == .done ? String(format: "val %.1f%% test %.1f%%", 100 * (r.bestValidationAccuracy ?? 0),
+                                                 100 * (r.testAccuracy ?? 0))
+            : r.status.rawValue + (r.message.map { ": \($0)" } ?? "")
+        lastLine = "\(r.shift) \(r.method) n=\(r.targetSize) lr=\(r.learningRate)\(hp) seed \(r.seed): \(outcome)"
+        if drawsBar { redraw() } else {
+            logger.info("run \(finished)/\(total) \(r.status.rawValue) \(lastLine) (\(String(format: "%.1f", r.seconds)) s)")
+        }
+    }
+
+    public func sweepFinished() {
+        if drawsBar { write("\r\u{1B}[K") }
+        logger.info("\(finished) runs in \(Self.duration(Date().timeIntervalSince(started)))")
+    }
+
+    /// `[#####-----] 12/40 runs, 3m10s left | <last run>`.
+    func redraw() {
+        guard drawsBar, total > 0 else { return }
+        let width = 24
+        let filled = width * finished / total
+        let elapsed = Date().timeIntervalSince(started)
+        let eta = finished > 0 ? Self.duration(elapsed / Double(finished) * Double(total - finished)) + " left" : "ETA …"
+        var line = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) +
+            "] \(finished)/\(total) runs, \(eta)"
+        if !lastLine.isEmpty { line += " | " + lastLine }
+        write("\r\u{1B}[K" + String(line.prefix(160)))
+    }
+
+    func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+
+    /// `1h02m`, `3m10s`, `42s`.
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return String(format: "%dh%02dm", s / 3600, s % 3600 / 60) }
+        if s >= 60 { return String(format: "%dm%02ds", s / 60, s % 60) }
+        return "\(s)s"
+    }
+}

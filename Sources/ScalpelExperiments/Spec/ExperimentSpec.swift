@@ -1,0 +1,101 @@
+import Foundation
+import ScalpelTuning
+
+/// An experiment as written in YAML: the grid a sweep runs, one run per
+/// (checkpoint, shift, method, target size, learning rate, hyperparameter, seed).
+///
+///     name: per-block
+///     checkpoints: [checkpoints/resnet26-fmnist.safetensors]
+///     shifts: [fmnist-c:gaussian_noise:5, fmnist-flip]    # ShiftSpec text
+///     methods: [all, surgical:block1, last, auto-rgn]       # MethodSpec text
+///     learning_rates: [1e-3, 1e-4]
+///     method_learning_rates: {last: [1e-1, 1e-2]}           # per-method override
+///     hyperparameters: {lambda: [1e-4, 1e-3], threshold: [0.5]}
+///     target_sizes: [10, 100]                               # tune examples per class (or group)
+///     validation_per_class: 10
+///     test_per_class: 100                                   # omit: every remaining example
+///     seeds: [0, 1, 2]
+///     epochs: 15
+///     batch_size: 64
+///     batch_norm: eval                                      # eval | train
+///     optimizer: adam                                       # adam | adamw | sgd
+///
+/// A shift may also be a map naming its own checkpoint (`{shift: fmnist-subpop, checkpoint: …}`),
+/// for shifts whose source differs. Relative checkpoint paths are resolved against the spec's
+/// directory first, then the working directory.
+public struct ExperimentSpec: Codable, Sendable, Equatable {
+    public var name: String?
+    public var checkpoints: [String]?
+    public var shifts: [ShiftEntry]
+    public var methods: [String]
+    public var learningRates: [Float]
+    public var methodLearningRates: [String: [Float]]?
+    public var hyperparameters: [String: [Double]]?
+    public var targetSizes: [Int]?
+    public var validationPerClass: Int?
+    public var testPerClass: Int?
+    public var seeds: [UInt64]?
+    /// Seed of the target split (the same split for every fine-tuning seed).
+    public var splitSeed: UInt64?
+    public var epochs: Int?
+    public var batchSize: Int?
+    public var weightDecay: Float?
+    public var batchNorm: String?
+    public var optimizer: String?
+    /// Data directory (default: `$SCALPEL_DATA`, else `~/.cache/scalpel`).
+    public var dataDirectory: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name, checkpoints, shifts, methods, hyperparameters, seeds, epochs, optimizer
+        case learningRates = "learning_rates", methodLearningRates = "method_learning_rates"
+        case targetSizes = "target_sizes", validationPerClass = "validation_per_class", testPerClass = "test_per_class"
+        case splitSeed = "split_seed", batchSize = "batch_size", weightDecay = "weight_decay"
+        case batchNorm = "batch_norm", dataDirectory = "data_dir"
+    }
+
+    public init(name: String? = nil, checkpoints: [String], shifts: [ShiftEntry], methods: [String],
+                learningRates: [Float], seeds: [UInt64] = [0]) {
+        self.name = name
+        self.checkpoints = checkpoints
+        self.shifts = shifts
+        self.methods = methods
+        self.learningRates = learningRates
+        self.seeds = seeds
+    }
+}
+
+/// One entry of `shifts:`: a ShiftSpec text, optionally with its own checkpoint.
+public struct ShiftEntry: Codable, Sendable, Hashable, ExpressibleByStringLiteral {
+    public var shift: String
+    /// The checkpoint(s) to adapt to this shift instead of the spec's `checkpoints`.
+    public var checkpoint: String?
+
+    public init(_ shift: String, checkpoint: String? = nil) {
+        self.shift = shift
+        self.checkpoint = checkpoint
+    }
+
+    public init(stringLiteral value: String) { self.init(value) }
+
+    enum CodingKeys: String, CodingKey { case shift, checkpoint }
+
+    public init(from decoder: Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            self.init(text)
+        } else {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(try c.decode(String.self, forKey: .shift), checkpoint: try c.decodeIfPresent(String.self, forKey: .checkpoint))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        if checkpoint == nil {
+            var c = encoder.singleValueContainer()
+            try c.encode(shift)
+        } else {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(shift, forKey: .shift)
+            try c.encodeIfPresent(checkpoint, forKey: .checkpoint)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ScalpelData
+import ScalpelNN
+import ScalpelTuning
+
+/// One run of a sweep, planned: its identity, key and configuration.
+public struct PlannedRun: Sendable {
+    public let configuration: RunConfiguration
+    public let key: String
+    public let method: MethodSpec
+
+    public var identity: RunIdentity { configuration.identity }
+}
+
+/// The runs that share one `TuningSession`: one checkpoint, shift and target size (the training
+/// options are the experiment's), so runs with the same frozen prefix share its activations.
+public struct SessionPlan: Sendable {
+    public let checkpoint: CheckpointSource
+    public let shift: ShiftSpec
+    public let splitSizes: SplitSizes
+    public let splitSeed: UInt64
+    public let options: TrainingOptions
+    public let runs: [PlannedRun]
+
+    /// A short label for logs: `resnet26 fmnist-flip n=20`.
+    public var label: String { "\(checkpoint.configuration.architecture) \(shift) n=\(splitSizes.tune)" }
+
+    /// The same session with only the runs `keep` accepts.
+    public func filter(_ keep: (PlannedRun) -> Bool) -> SessionPlan {
+        SessionPlan(checkpoint: checkpoint, shift: shift, splitSizes: splitSizes, splitSeed: splitSeed, options: options,
+                    runs: runs.filter(keep))
+    }
+}
+
+/// A validated experiment: every session and run of its grid, in a fixed order
+/// (checkpoint, shift, target size; then method, seed, learning rate, hyperparameter).
+public struct SweepPlan: Sendable {
+    public let name: String
+    public let sessions: [SessionPlan]
+    /// Where the data sets are read from.
+    public let dataDirectory: String?
+
+    public var runs: [PlannedRun] { sessions.flatMap(\.runs) }
+
+    /// The plan restricted to one shard (every run whose key falls in it).
+    public func restricted(to shard: Shard) -> SweepPlan {
+        SweepPlan(name: name, sessions: sessions.map { $0.filter { shard.contains(key: $0.key) } }.filter { !$0.runs.isEmpty },
+                  dataDirectory: dataDirectory)
+    }
+}
