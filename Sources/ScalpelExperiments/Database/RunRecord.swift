@@ -74,10 +74,10 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         checkpoint = planned.configuration.checkpointPath
         checkpointSHA256 = id.checkpointSHA256
         architecture = id.architecture
-        shift = id.shift
+        shift = planned.configuration.shiftLabel
         method = id.method
         targetSize = id.targetSize
-        learningRate = Double(id.learningRate)
+        learningRate = Double("\(id.learningRate)") ?? Double(id.learningRate)
         hyperparameter = id.hyperparameter
         seed = Int64(bitPattern: id.seed)
         configuration = planned.configuration.json

@@ -42,7 +42,7 @@ extension ExperimentSpec {
 
         // Shifts, each with its checkpoints.
         check(!shifts.isEmpty, "shifts", "at least one shift is needed")
-        var shiftPlans: [(ShiftSpec, [CheckpointSource])] = []
+        var shiftPlans: [(ShiftSpec, String, [CheckpointSource])] = []
         for (i, entry) in shifts.enumerated() {
             let parsed: ShiftSpec?
             do { parsed = try ShiftSpec(parsing: entry.shift) } catch {
@@ -50,7 +50,7 @@ extension ExperimentSpec {
                 parsed = nil
             }
             let own = entry.checkpoint.map { checkpoint($0, field: "shifts[\(i)].checkpoint") }
-            if let parsed { shiftPlans.append((parsed, own.map { $0.map { [$0] } ?? [] } ?? defaultCheckpoints)) }
+            if let parsed { shiftPlans.append((parsed, entry.shift.trimmingCharacters(in: .whitespaces), own.map { $0.map { [$0] } ?? [] } ?? defaultCheckpoints)) }
         }
 
         // Methods, resolved against every model they will run on.
@@ -122,11 +122,11 @@ extension ExperimentSpec {
     }
 
     /// The sessions and runs of a valid spec.
-    func expand(shiftPlans: [(ShiftSpec, [CheckpointSource])], methods: [MethodSpec], options: TrainingOptions) -> SweepPlan {
+    func expand(shiftPlans: [(ShiftSpec, String, [CheckpointSource])], methods: [MethodSpec], options: TrainingOptions) -> SweepPlan {
         let experiment = name ?? "experiment"
         let seeds = self.seeds ?? [0]
         var sessions: [SessionPlan] = []
-        for (shift, checkpoints) in shiftPlans {
+        for (shift, label, checkpoints) in shiftPlans {
             for checkpoint in checkpoints {
                 let defaults = shift.defaultSplitSizes
                 for size in targetSizes ?? [defaults.tune] {
@@ -148,7 +148,7 @@ extension ExperimentSpec {
                                     learningRate: point.learningRate, hyperparameter: point.hyperparameter,
                                     seed: seed, options: options)
                                 let configuration = RunConfiguration(
-                                    identity: identity, experiment: experiment, checkpointPath: checkpoint.path,
+                                    identity: identity, experiment: experiment, checkpointPath: checkpoint.path, shiftLabel: label,
                                     hyperparameterName: method.hyperparameterName)
                                 runs.append(PlannedRun(configuration: configuration, key: identity.key, method: method))
                             }

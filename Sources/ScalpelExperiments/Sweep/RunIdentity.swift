@@ -46,6 +46,8 @@ public struct RunConfiguration: Codable, Sendable {
     public var experiment: String
     /// The checkpoint path as the spec named it.
     public var checkpointPath: String
+    /// The shift as the spec wrote it (the identity holds the canonical form), for tables.
+    public var shiftLabel: String
     /// The name of the method's hyperparameter (`lambda`, `threshold`), if any.
     public var hyperparameterName: String?
 

@@ -1,0 +1,113 @@
+import Foundation
+import ScalpelExperiments
+import ScalpelTuning
+
+/// One cell of a study: a method on one shift, checkpoint and target size.
+public struct CellKey: Hashable, Sendable, Comparable {
+    public var architecture: String
+    public var checkpointSHA256: String
+    public var shift: String
+    public var targetSize: Int
+    public var method: String
+
+    public static func < (a: CellKey, b: CellKey) -> Bool {
+        (a.architecture, a.checkpointSHA256, a.shift, a.targetSize, a.method)
+            < (b.architecture, b.checkpointSHA256, b.shift, b.targetSize, b.method)
+    }
+}
+
+/// A cell's runs and what the protocol makes of them: for each seed, the run with the best
+/// validation accuracy over the learning-rate/hyperparameter grid (diverged and failed runs
+/// excluded; `StudyResult.choose`), and the mean (standard error) of the chosen runs' test
+/// accuracies over seeds.
+public struct CellResult: Sendable {
+    public let key: CellKey
+    public let runs: [RunRecord]
+    /// The chosen run of each seed that has one, by seed.
+    public let chosen: [UInt64: (record: RunRecord, result: RunResult)]
+
+    public init(key: CellKey, runs: [RunRecord]) {
+        self.key = key
+        self.runs = runs
+        var chosen: [UInt64: (RunRecord, RunResult)] = [:]
+        for (seed, seedRuns) in Dictionary(grouping: runs, by: { UInt64(bitPattern: $0.seed) }) {
+            // The order the sweep ran the grid in, so ties go to the earlier grid point, as in MethodStudy.
+            let ordered = seedRuns.sorted { ($0.startedAt, $0.key) < ($1.startedAt, $1.key) }
+            let results = ordered.compactMap { r in r.decodedResult().map { (r, $0) } }
+            if let best = StudyResult.choose(results.map(\.1)),
+               let pair = results.first(where: { $0.1.learningRate == best.learningRate && $0.1.hyperparameter == best.hyperparameter }) {
+                chosen[seed] = pair
+            }
+        }
+        self.chosen = chosen
+    }
+
+    /// Seeds with at least one run.
+    public var seeds: [UInt64] { Set(runs.map { UInt64(bitPattern: $0.seed) }).sorted() }
+
+    /// Test accuracy over seeds at the chosen grid points.
+    public var testAccuracy: Summary? { Summary(seeds.compactMap { chosen[$0]?.result.test?.accuracy }) }
+
+    /// Worst-group test accuracy over seeds (shifts with groups).
+    public var worstGroupAccuracy: Summary? { Summary(seeds.compactMap { chosen[$0]?.result.test?.worstGroupAccuracy }) }
+
+    /// Parameter elements the method trains.
+    public var trainableParameters: Int? { runs.compactMap(\.trainableParameters).first }
+
+    public var divergedRuns: Int { runs.filter { $0.status == .diverged }.count }
+    public var failedRuns: Int { runs.filter { $0.status == .failed }.count }
+}
+
+/// Everything a report shows, read from a results database.
+public struct ReportData: Sendable {
+    public let runs: [RunRecord]
+    public let epochs: [String: [EpochRow]]
+    public let models: [String: ModelRecord]
+    public let cells: [CellKey: CellResult]
+    /// Shifts, methods and target sizes in the order the sweep first ran them.
+    public let shifts: [String]
+    public let methods: [String]
+    public let targetSizes: [Int]
+    /// (architecture, checkpoint hash) pairs in order of first run.
+    public let checkpoints: [(architecture: String, sha256: String)]
+
+    public init(database: ResultsDatabase) throws {
+        try self.init(runs: database.runs(), epochs: database.epochs(), models: database.models())
+    }
+
+    public init(runs: [RunRecord], epochs: [String: [EpochRow]] = [:], models: [String: ModelRecord] = [:]) {
+        self.runs = runs
+        self.epochs = epochs
+        self.models = models
+        let byCell = Dictionary(grouping: runs) {
+            CellKey(architecture: $0.architecture, checkpointSHA256: $0.checkpointSHA256, shift: $0.shift,
+                    targetSize: $0.targetSize, method: $0.method)
+        }
+        cells = byCell.mapValues { CellResult(key: $0.first.map { r in
+            CellKey(architecture: r.architecture, checkpointSHA256: r.checkpointSHA256, shift: r.shift,
+                    targetSize: r.targetSize, method: r.method) }!, runs: $0) }
+        let timeOrdered = runs.sorted { ($0.startedAt, $0.key) < ($1.startedAt, $1.key) }
+        func firstSeen<T: Hashable>(_ value: (RunRecord) -> T) -> [T] {
+            var seen = Set<T>(), out: [T] = []
+            for r in timeOrdered where seen.insert(value(r)).inserted { out.append(value(r)) }
+            return out
+        }
+        shifts = firstSeen(\.shift)
+        methods = firstSeen(\.method)
+        targetSizes = firstSeen(\.targetSize).sorted()
+        checkpoints = firstSeen { [$0.architecture, $0.checkpointSHA256] }.map { ($0[0], $0[1]) }
+    }
+
+    /// The cell of `method` on `shift` for a checkpoint and target size.
+    public func cell(_ checkpoint: (architecture: String, sha256: String), shift: String, targetSize: Int,
+                     method: String) -> CellResult? {
+        cells[CellKey(architecture: checkpoint.architecture, checkpointSHA256: checkpoint.sha256, shift: shift,
+                      targetSize: targetSize, method: method)]
+    }
+
+    /// A short name of a checkpoint for headings: `resnet26 (1a2b3c4d)`.
+    public func checkpointName(_ c: (architecture: String, sha256: String)) -> String {
+        let file = models[c.sha256].map { URL(fileURLWithPath: $0.checkpoint).lastPathComponent }
+        return "\(c.architecture) (\(file ?? String(c.sha256.prefix(8))))"
+    }
+}

@@ -1,0 +1,37 @@
+/// The paper's Figure 2: per shift, bars of each method's test accuracy relative to full
+/// fine-tuning (percentage points), one panel per shift, on a shared vertical scale.
+public enum RelativeAccuracyFigure {
+    /// `relative[shift][method]` as fractions (0.012 = +1.2 points); methods drawn in `methods` order.
+    public static func svg(relative: [String: [String: Double]], shifts: [String], methods: [String], title: String) -> String? {
+        let shown = shifts.filter { relative[$0] != nil }
+        let bars = methods.filter { m in shown.contains { relative[$0]?[m] != nil } }
+        guard !shown.isEmpty, !bars.isEmpty else { return nil }
+        let values = shown.flatMap { s in bars.compactMap { relative[s]?[$0] } }.map { 100 * $0 }
+        let low = min(values.min()!, 0), high = max(values.max()!, 0)
+        let ticks = Palette.ticks(low, high == low ? low + 1 : high)
+        let yMin = min(ticks.first!, low), yMax = max(ticks.last!, high)
+        let panelWidth = max(Double(bars.count) * 26 + 30, 170), plotTop = 50.0, plotHeight = 220.0, left = 60.0
+        var c = SVGCanvas(width: left + Double(shown.count) * panelWidth + 20, height: plotTop + plotHeight + 120)
+        func y(_ v: Double) -> Double { plotTop + plotHeight * (yMax - v) / (yMax - yMin) }
+        c.text(title, x: 10, y: 20, size: 14, weight: "bold")
+        c.text("accuracy − full fine-tuning (points)", x: 14, y: plotTop + plotHeight / 2, size: 11, anchor: "middle", rotate: -90)
+        for t in ticks {
+            c.line(left - 4, y(t), left + Double(shown.count) * panelWidth, y(t), stroke: "#ddd", width: 0.5)
+            c.text(String(format: "%+.1f", t), x: left - 6, y: y(t) + 4, size: 10, anchor: "end")
+        }
+        for (p, shift) in shown.enumerated() {
+            let x0 = left + Double(p) * panelWidth + 15
+            c.text(shift, x: x0 + (panelWidth - 30) / 2, y: plotTop - 10, size: 11, anchor: "middle", weight: "bold")
+            let step = (panelWidth - 30) / Double(bars.count)
+            for (i, m) in bars.enumerated() {
+                guard let v = relative[shift]?[m].map({ 100 * $0 }) else { continue }
+                let x = x0 + Double(i) * step + step * 0.15
+                c.rect(x: x, y: min(y(v), y(0)), width: step * 0.7, height: abs(y(v) - y(0)), fill: Palette.color(i),
+                       title: "\(shift) \(m): \(String(format: "%+.2f", v)) points")
+                c.text(m, x: x + step * 0.35, y: plotTop + plotHeight + 12, size: 10, anchor: "end", rotate: -45)
+            }
+            c.line(x0 - 5, y(0), x0 + panelWidth - 25, y(0), stroke: "#222", width: 1)
+        }
+        return c.svg
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import ScalpelExperiments
+import ScalpelTuning
+
+/// A report of a results database: Markdown tables in the paper's forms, SVG figures, CSV
+/// exports and an `index.html` that shows them all, written atomically into one directory.
+public struct Report {
+    public let data: ReportData
+    public let source: String
+
+    public init(data: ReportData, source: String) {
+        self.data = data
+        self.source = source
+    }
+
+    /// The tables, in reading order: per checkpoint and target size the methods table (Table 4),
+    /// the relative table (Figure 2) and worst-group accuracy; then data efficiency per shift.
+    public var tables: [Table] {
+        var out: [Table] = []
+        for c in data.checkpoints {
+            for n in data.targetSizes where data.shifts.contains(where: { s in data.methods.contains { data.cell(c, shift: s, targetSize: n, method: $0) != nil } }) {
+                out.append(data.methodsTable(c, targetSize: n))
+                if let t = data.relativeTable(c, targetSize: n) { out.append(t) }
+                if let t = data.worstGroupTable(c, targetSize: n) { out.append(t) }
+            }
+            for s in data.shifts { if let t = data.dataEfficiencyTable(c, shift: s) { out.append(t) } }
+        }
+        return out
+    }
+
+    /// The figures as (file name, caption, SVG).
+    public var figures: [(file: String, caption: String, svg: String)] {
+        var out: [(String, String, String)] = []
+        for (ci, c) in data.checkpoints.enumerated() {
+            let suffix = data.checkpoints.count > 1 ? "-\(ci + 1)" : ""
+            let name = data.checkpointName(c)
+            for n in data.targetSizes {
+                let rel = data.relativeToAll(c, targetSize: n)
+                let sizeSuffix = data.targetSizes.count > 1 ? "-n\(n)" : ""
+                if let svg = RelativeAccuracyFigure.svg(relative: rel, shifts: data.shifts, methods: data.methods.filter { $0 != "all" },
+                                                        title: "Accuracy relative to full fine-tuning — \(name), n=\(n)") {
+                    out.append(("figure2-relative\(suffix)\(sizeSuffix).svg",
+                                "Each method's test accuracy minus full fine-tuning's, per shift (Figure 2).", svg))
+                }
+            }
+            var accuracy: [String: [String: [Int: Summary]]] = [:]
+            for k in data.cells.keys where k.architecture == c.architecture && k.checkpointSHA256 == c.sha256 {
+                if let s = data.cells[k]?.testAccuracy { accuracy[k.shift, default: [:]][k.method, default: [:]][k.targetSize] = s }
+            }
+            if let svg = DataEfficiencyFigure.svg(accuracy: accuracy, shifts: data.shifts, methods: data.methods,
+                                                  sizes: data.targetSizes, title: "Accuracy against target-set size — \(name)") {
+                out.append(("figure4-data-efficiency\(suffix).svg", "Test accuracy against tune examples per class (Figure 4, left).", svg))
+            }
+            if let svg = AutoRGNWeightsFigure.svg(panels: autoRGNPanels(c), title: "Auto-RGN weights per tensor — \(name)") {
+                out.append(("figure6-auto-rgn\(suffix).svg",
+                            "Auto-RGN's per-tensor weights accumulated over epochs, coloured by block, for the chosen run " +
+                            "of the first seed (Figure 6).", svg))
+            }
+        }
+        return out
+    }
+
+    /// One Figure 6 panel per shift (and target size) with an Auto-RGN cell: the chosen run of its first seed.
+    func autoRGNPanels(_ c: (architecture: String, sha256: String)) -> [AutoRGNWeightsFigure.Panel] {
+        let order = data.models[c.sha256]?.decodedParameters.map { ($0.name, $0.block) }
+        var panels: [AutoRGNWeightsFigure.Panel] = []
+        for n in data.targetSizes {
+            for s in data.shifts {
+                for m in data.methods where m.hasPrefix("auto-rgn") {
+                    guard let cell = data.cell(c, shift: s, targetSize: n, method: m), let seed = cell.seeds.first(where: { cell.chosen[$0] != nil }),
+                          let run = cell.chosen[seed] else { continue }
+                    let epochs = run.result.epochs.compactMap(\.tensorWeights)
+                    let tensors = order ?? epochs.first.map { $0.keys.sorted().map { ($0, "") } } ?? []
+                    panels.append(.init(title: "\(s) — \(m), n=\(n), seed \(seed), lr \(Float(run.record.learningRate))",
+                                        epochs: epochs, tensors: tensors.map { (name: $0.0, block: $0.1) }))
+                }
+            }
+        }
+        return panels
+    }
+
+    /// The Markdown document of every table.
+    public var markdown: String {
+        "# Results of \(URL(fileURLWithPath: source).lastPathComponent)\n\n" + summaryLine + "\n\n" +
+            tables.map(\.markdown).joined(separator: "\n")
+    }
+
+    /// `72 runs (70 done, 2 diverged) from 1 experiment, tool commits …`.
+    public var summaryLine: String {
+        let counts = Dictionary(grouping: data.runs, by: \.status).mapValues(\.count)
+        let parts = [RunRecord.Status.done, .diverged, .failed].compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
+        let experiments = Set(data.runs.map(\.experiment)).sorted().joined(separator: ", ")
+        let commits = Set(data.runs.map { String($0.toolCommit.prefix(12)) }).sorted().joined(separator: ", ")
+        return "\(data.runs.count) runs (\(parts.joined(separator: ", "))) of \(experiments.isEmpty ? "no experiment" : experiments); " +
+            "tool commit \(commits.isEmpty ? "–" : commits)."
+    }
+
+    /// What a terminal shows after a sweep: a table per shift, then the methods table.
+    public var consoleSummary: String {
+        var out: [String] = [summaryLine, ""]
+        for c in data.checkpoints {
+            for n in data.targetSizes {
+                for s in data.shifts where data.methods.contains(where: { data.cell(c, shift: s, targetSize: n, method: $0) != nil }) {
+                    out.append(data.shiftTable(c, shift: s, targetSize: n).plainText)
+                }
+                if data.shifts.count > 1 { out.append(data.methodsTable(c, targetSize: n).plainText) }
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// Writes every output into `directory` (created if missing); returns the file names written.
+    @discardableResult
+    public func write(to directory: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var files: [(String, String)] = [
+            ("tables.md", markdown), ("runs.csv", data.runsCSV), ("cells.csv", data.cellsCSV),
+        ]
+        let weights = data.tensorWeightsCSV
+        if weights.split(separator: "\n").count > 1 { files.append(("tensor-weights.csv", weights)) }
+        let figures = self.figures
+        files += figures.map { ($0.file, $0.svg) }
+        files.append(("index.html", HTMLIndex.page(report: self, figures: figures.map { ($0.file, $0.caption) },
+                                                   downloads: files.map(\.0))))
+        for (name, text) in files { try AtomicFile.write(text, to: directory + "/" + name) }
+        return files.map(\.0)
+    }
+}

@@ -1,0 +1,50 @@
+extension Table {
+    /// A GitHub Markdown table under a `###` heading, with the note below.
+    public var markdown: String {
+        func line(_ cells: [String]) -> String { "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |" }
+        var out = ["### \(title)", "", line(header), "|" + header.indices.map { $0 == 0 ? "---" : "---:" }.joined(separator: "|") + "|"]
+        out += rows.map(line)
+        if let note { out += ["", note] }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// Columns aligned with spaces, for a terminal.
+    public var plainText: String {
+        let all = [header] + rows
+        let widths = header.indices.map { i in all.map { $0.indices.contains(i) ? $0[i].count : 0 }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in
+                let pad = String(repeating: " ", count: max(widths[i] - c.count, 0))
+                return i == 0 ? c + pad : pad + c
+            }.joined(separator: "  ")
+        }
+        return ([title, line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+    }
+
+    /// An HTML `<table>` with a caption.
+    public var html: String {
+        var out = "<table>\n<caption>\(HTML.escape(title))</caption>\n<thead><tr>"
+        out += header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        for row in rows { out += "<tr>" + row.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>\n" }
+        out += "</tbody>\n</table>\n"
+        if let note { out += "<p class=\"note\">\(HTML.escape(note))</p>\n" }
+        return out
+    }
+}
+
+/// Escaping for HTML and SVG text.
+public enum HTML {
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import ScalpelExperiments
+
+/// `scalpel merge`: combines results databases (the shards of a sweep) into one.
+struct MergeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge results databases (e.g. the shards of a sweep) into one.",
+        discussion: """
+        Runs are identified by the hash of their configuration: a run present in several inputs is \
+        kept once (a finished run replaces a failed one). The target is created if missing and may \
+        already hold runs.
+        """)
+
+    @Argument(help: "Results databases to merge.")
+    var inputs: [String]
+
+    @Option(name: .long, help: "The database to merge into.")
+    var into: String
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("name at least one database to merge") }
+        guard !inputs.contains(into) else { throw ValidationError("--into \(into) is also an input") }
+    }
+
+    func run() throws {
+        let target = try ResultsDatabase(path: into)
+        for input in inputs {
+            let s = try target.merge(from: input)
+            print("\(input): \(s.added) runs added, \(s.alreadyPresent) already present, \(s.replacedFailures) failures replaced")
+        }
+        let counts = try target.statusCounts()
+        print("\(into): " + counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
+            .joined(separator: ", "))
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import ScalpelExperiments
+import ScalpelReport
+
+/// `scalpel report`: tables, figures and an HTML page from a results database.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write tables (Markdown, CSV), SVG figures and index.html from a results database; print a table per shift.",
+        discussion: """
+        Per seed, the grid point (learning rate, hyperparameter) with the best validation accuracy \
+        is chosen, diverged runs excluded; results are the mean (standard error) over seeds of the \
+        chosen runs' test accuracy. Tables: methods × shifts with average rank (the paper's Table 4), \
+        accuracy relative to full fine-tuning (Figure 2), accuracy against target size (Figure 4). \
+        Figures: relative-accuracy bars, data efficiency, Auto-RGN weights per tensor (Figure 6).
+        """)
+
+    @Argument(help: "Results database (from scalpel sweep or scalpel merge).")
+    var database: String
+
+    @Option(name: .long, help: "Output directory (created if missing).")
+    var out: String
+
+    func run() throws {
+        let report = Report(data: try ReportData(database: ResultsDatabase(readingFrom: database)), source: database)
+        let files = try report.write(to: out)
+        print(report.consoleSummary)
+        print("wrote \(files.count) files to \(out)/ (open \(out)/index.html)")
+    }
+}

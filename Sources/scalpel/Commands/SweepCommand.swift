@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ScalpelExperiments
+
+/// `scalpel sweep`: runs every run of an experiment specification into a results database.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Run every cell of an experiment specification (YAML) into a SQLite results database.",
+        discussion: """
+        One run per shift × method × target size × learning rate × hyperparameter × seed (and \
+        checkpoint). The whole specification is validated before any run. Runs are keyed by a \
+        hash of their configuration: runs already in the database are skipped, so a killed sweep \
+        resumes where it stopped. Each run is written in one transaction.
+
+        --shard I/N runs the runs whose key is I modulo N (0 ≤ I < N); under a SLURM job array \
+        SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT choose the shard. Merge shard databases \
+        with `scalpel merge`; see docs/scaling.md.
+        """)
+
+    @Argument(help: "Experiment specification (YAML), e.g. experiments/demo.yaml.")
+    var spec: String
+
+    @Option(name: .long, help: "Results database (SQLite; created if missing).")
+    var db: String
+
+    @Option(name: .long, help: "Run only shard I of N (I/N, 0-based); default: from SLURM_ARRAY_TASK_ID/COUNT, else all.")
+    var shard: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Validate and list the runs to do, without running them.")
+    var dryRun = false
+
+    func run() throws {
+        LogSetup.bootstrapOnce()
+        let plan = try ExperimentSpec(contentsOf: spec).plan(source: spec)
+        let part = try shard.map(Shard.init(parsing:)) ?? Shard.fromSLURM() ?? .all
+        let mine = plan.restricted(to: part)
+        let logger = Logger(label: "scalpel.sweep")
+        let share = part == .all ? "" : "; shard \(part): \(mine.runs.count) runs"
+        logger.info("\(plan.name): \(plan.runs.count) runs in \(plan.sessions.count) sessions\(share)")
+        if dryRun {
+            for r in mine.runs {
+                let id = r.identity
+                print("\(r.key.prefix(12))  \(id.shift)  \(id.method)  n=\(id.targetSize)  lr=\(id.learningRate)" +
+                      (id.hyperparameter.map { "  h=\($0)" } ?? "") + "  seed=\(id.seed)")
+            }
+            return
+        }
+        let database = try ResultsDatabase(path: db)
+        let outcome = try SweepRunner(plan: mine, database: database, observer: SweepProgress(logger: logger)).run()
+        logger.info("\(outcome.ran) runs recorded (\(outcome.diverged) diverged, \(outcome.failed) failed), \(outcome.skipped) already there; database \(db)")
+        if outcome.failed > 0 { throw ExitCode(2) }
+    }
+}
