@@ -11,7 +11,8 @@ public enum RelativeAccuracyFigure {
         let ticks = Palette.ticks(low, high == low ? low + 1 : high)
         let yMin = min(ticks.first!, low), yMax = max(ticks.last!, high)
         let panelWidth = max(Double(bars.count) * 26 + 30, 170), plotTop = 50.0, plotHeight = 220.0, left = 60.0
-        var c = SVGCanvas(width: left + Double(shown.count) * panelWidth + 20, height: plotTop + plotHeight + 120)
+        var c = SVGCanvas(width: max(left + Double(shown.count) * panelWidth + 20, Double(title.count) * 7.5 + 20),
+                          height: plotTop + plotHeight + 100)
         func y(_ v: Double) -> Double { plotTop + plotHeight * (yMax - v) / (yMax - yMin) }
         c.text(title, x: 10, y: 20, size: 14, weight: "bold")
         c.text("accuracy − full fine-tuning (points)", x: 14, y: plotTop + plotHeight / 2, size: 11, anchor: "middle", rotate: -90)
