@@ -53,5 +53,6 @@ let package = Package(
         .testTarget(name: "ScalpelNNTests", dependencies: ["ScalpelNN"]),
         .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
+        .testTarget(name: "ScalpelTuningTests", dependencies: ["ScalpelTuning", "SafeTensors"]),
     ]
 )

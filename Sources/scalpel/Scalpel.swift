@@ -14,7 +14,7 @@ struct Scalpel: ParsableCommand {
         (Lee et al., "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023).
         Set SCALPEL_THREADS to choose the number of threads.
         """,
-        subcommands: [DemoCommand.self, PretrainCommand.self, InspectCommand.self, EvalCommand.self, DataCommand.self,
+        subcommands: [DemoCommand.self, PretrainCommand.self, FinetuneCommand.self, InspectCommand.self, EvalCommand.self, DataCommand.self,
                       CorruptionTableCommand.self,
                       BenchCommand.self])
 
