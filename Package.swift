@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "ScalpelNNTests", dependencies: ["ScalpelNN"]),
         .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
+        .testTarget(name: "ScalpelTuningTests", dependencies: ["ScalpelTuning", "SafeTensors"]),
         .testTarget(name: "ScalpelExperimentsTests", dependencies: ["ScalpelExperiments", "ScalpelTuning", "ScalpelNN"]),
         .testTarget(name: "ScalpelReportTests", dependencies: ["ScalpelReport", "ScalpelExperiments", "ScalpelTuning"]),
     ]

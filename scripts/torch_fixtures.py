@@ -16,7 +16,7 @@ import sys
 
 import torch
 
-GROUPS = ["optim", "ops", "network", "models"]
+GROUPS = ["optim", "ops", "network", "models", "methods"]
 
 
 def main() -> None:

@@ -25,8 +25,8 @@ extension ExperimentSpec {
             let resolved = CheckpointSource.resolve(path, relativeTo: specDirectory)
             if let hit = sources[resolved] { return hit }
             do {
-                let c = try CheckpointSource(path: resolved)
-                models[resolved] = try c.loadModel()
+                let (c, model) = try CheckpointSource.open(resolved)
+                models[resolved] = model
                 sources[resolved] = c
                 return c
             } catch let e as SpecError {

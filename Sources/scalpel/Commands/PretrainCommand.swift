@@ -77,6 +77,7 @@ struct PretrainCommand: ParsableCommand {
         try Checkpoint.save(model, to: out, metadata: [
             "scalpel.architecture": model.architecture, "scalpel.width": "\(width)", "scalpel.shift": shift,
             "scalpel.in_channels": "\(train.channels)", "scalpel.classes": "\(train.classCount)",
+            "scalpel.image_size": "\(train.height)",
             "scalpel.source_test_accuracy": String(format: "%.4f", accuracy),
             "scalpel.final_train_loss": String(format: "%.4f", losses.last ?? .nan), "scalpel.command": command,
         ])

@@ -64,7 +64,8 @@ final class DNNLContext: @unchecked Sendable {
 
     /// Executes `primitive` with `args` and waits for it.
     func execute(_ primitive: DNNLPrimitive, _ args: [(Int32, DNNLMemory)]) {
-        let raw = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1.handle) }
+        var raw = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1.handle) }
+        if let scratchpad = primitive.scratchpad { raw.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad.handle)) }
         dnnlCheck(dnnl_primitive_execute(primitive.handle, stream, Int32(raw.count), raw), "execute")
         dnnlCheck(dnnl_stream_wait(stream), "stream_wait")
     }
@@ -112,8 +113,10 @@ final class DNNLPrimitiveDesc {
     /// Creates a primitive descriptor from an operation descriptor (e.g. `dnnl_convolution_desc_t`).
     init<D>(_ opDesc: inout D, hint: DNNLPrimitiveDesc? = nil, _ what: String) {
         var pd: dnnl_primitive_desc_t?
-        let status = withUnsafeMutablePointer(to: &opDesc) { p in
-            dnnl_primitive_desc_create(&pd, UnsafeRawPointer(p), nil, DNNLContext.shared.engine, hint?.handle)
+        let status = Self.withUserScratchpad { attr in
+            withUnsafeMutablePointer(to: &opDesc) { p in
+                dnnl_primitive_desc_create(&pd, UnsafeRawPointer(p), attr, DNNLContext.shared.engine, hint?.handle)
+            }
         }
         dnnlCheck(status, "primitive_desc_create (\(what))")
         handle = pd!
@@ -124,8 +127,21 @@ final class DNNLPrimitiveDesc {
         var pd: dnnl_primitive_desc_t?
         var s = src, d = dst
         let e = DNNLContext.shared.engine
-        dnnlCheck(dnnl_reorder_primitive_desc_create(&pd, &s, e, &d, e, nil), "reorder_primitive_desc_create")
+        dnnlCheck(Self.withUserScratchpad { dnnl_reorder_primitive_desc_create(&pd, &s, e, &d, e, $0) },
+                  "reorder_primitive_desc_create")
         handle = pd!
+    }
+
+    /// Primitive attributes asking for a user-provided scratchpad. oneDNN's default (library)
+    /// scratchpad is shared per thread and sized when a primitive is created, so a cached
+    /// primitive executed later from another thread overruns it; with its own scratchpad
+    /// (`DNNLPrimitive.scratchpad`) a primitive may run on any thread (one at a time).
+    private static func withUserScratchpad(_ body: (dnnl_primitive_attr_t) -> dnnl_status_t) -> dnnl_status_t {
+        var attr: dnnl_primitive_attr_t?
+        dnnlCheck(dnnl_primitive_attr_create(&attr), "primitive_attr_create")
+        defer { dnnl_primitive_attr_destroy(attr) }
+        dnnlCheck(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "set_scratchpad_mode")
+        return body(attr!)
     }
 
     deinit { dnnl_primitive_desc_destroy(handle) }
@@ -141,11 +157,24 @@ final class DNNLPrimitive {
     let desc: DNNLPrimitiveDesc
     let handle: dnnl_primitive_t
 
+    /// The primitive's own scratchpad memory (nil when it needs none), passed on every execution.
+    let scratchpad: DNNLMemory?
+    private let scratchpadBuffer: Tensor?
+
     init(_ desc: DNNLPrimitiveDesc) {
         self.desc = desc
         var p: dnnl_primitive_t?
         dnnlCheck(dnnl_primitive_create(&p, desc.handle), "primitive_create")
         handle = p!
+        let md = desc.md(dnnl_query_scratchpad_md)
+        if dnnlFloatCount(md) > 0 {
+            let buffer = Tensor(uninitialized: [dnnlFloatCount(md)])
+            scratchpad = DNNLMemory(md).bind(buffer.pointer)
+            scratchpadBuffer = buffer
+        } else {
+            scratchpad = nil
+            scratchpadBuffer = nil
+        }
     }
 
     deinit { dnnl_primitive_destroy(handle) }

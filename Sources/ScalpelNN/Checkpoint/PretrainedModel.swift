@@ -1,0 +1,53 @@
+import SafeTensors
+
+/// A model rebuilt from a checkpoint that Scalpel wrote: the architecture comes from the
+/// file's metadata (`scalpel.architecture`, `scalpel.width`, `scalpel.in_channels`,
+/// `scalpel.classes`, `scalpel.image_size`), then the weights are loaded.
+public struct PretrainedModel {
+    public let model: BlockModel
+    public let configuration: ModelConfiguration
+    /// The checkpoint's `__metadata__`.
+    public let metadata: [String: String]
+    public let path: String
+
+    /// Opens `path` and builds its model. Entries missing from the metadata come from
+    /// `fallback` (e.g. command-line flags for a checkpoint written by PyTorch); without either,
+    /// the error names the missing key.
+    public init(path: String, fallback: ModelConfiguration? = nil) throws {
+        let file = try SafeTensorsFile(contentsOf: path)
+        let meta = file.metadata
+        func value(_ key: String, _ fromFallback: Int?) throws -> Int {
+            if let text = meta[key] {
+                guard let v = Int(text), v > 0 else {
+                    throw PretrainedModelError(path: path, "metadata '\(key)' is '\(text)', expected a positive integer")
+                }
+                return v
+            }
+            guard let v = fromFallback else {
+                throw PretrainedModelError(path: path, "metadata has no '\(key)'; pass the model flags (--arch, --in-channels, --classes)")
+            }
+            return v
+        }
+        guard let architecture = meta["scalpel.architecture"] ?? fallback?.architecture else {
+            throw PretrainedModelError(path: path, "metadata has no 'scalpel.architecture'; pass --arch")
+        }
+        let configuration = ModelConfiguration(
+            architecture: architecture,
+            inChannels: try value("scalpel.in_channels", fallback?.inChannels),
+            classes: try value("scalpel.classes", fallback?.classes),
+            width: try value("scalpel.width", fallback?.width ?? 1),
+            imageSize: try value("scalpel.image_size", fallback?.imageSize ?? 28))
+        let model = try configuration.build()
+        try Checkpoint.load(model, from: file)
+        self.model = model
+        self.configuration = configuration
+        self.metadata = meta
+        self.path = path
+    }
+}
+
+/// A checkpoint whose model cannot be rebuilt.
+public struct PretrainedModelError: Error, CustomStringConvertible {
+    public let description: String
+    init(path: String, _ message: String) { description = "\(path): \(message)" }
+}

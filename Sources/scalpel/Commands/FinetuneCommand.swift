@@ -1,0 +1,178 @@
+import ArgumentParser
+import Foundation
+import ScalpelData
+import ScalpelEngine
+import ScalpelNN
+import ScalpelTuning
+
+/// `scalpel finetune`: one method of the paper on one shift, with the paper's protocol.
+struct FinetuneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finetune",
+        abstract: "Fine-tune a pre-trained checkpoint on a shift's target data with one method and the paper's protocol.",
+        discussion: """
+        For every seed, every learning rate of the grid (and every value of the method's own
+        hyperparameter: --lambda for l1sp, --threshold for auto-snr) is one run from the
+        checkpoint: EPOCHS epochs on the tuning set, target validation accuracy after each, the
+        best epoch's state kept and evaluated once on the test set. Per seed the run with the best
+        validation accuracy is chosen; the table shows each seed's choice and mean ± standard error.
+        A run whose loss becomes NaN or infinite is reported as diverged and never chosen.
+
+        Methods: \(MethodSpec.forms). `--method surgical --tune SEL` is `surgical:SEL`.
+        """)
+
+    @Option(name: .long, help: "Pre-trained checkpoint written by `scalpel pretrain` (or pass the model flags).")
+    var checkpoint: String
+
+    @Option(name: .long, help: "Shift, e.g. fmnist-flip, fmnist-c:fog:5, fmnist-subpop (see docs/shifts.md).")
+    var shift: String
+
+    @Option(name: .long, help: "Method: \(MethodSpec.forms).")
+    var method: String
+
+    @Option(name: .long, help: "Selection for --method surgical (block1, stem+block1, block1...block3, re:…).")
+    var tune: String?
+
+    @Option(name: .customLong("target-size"), help: "Tuning examples per class (per group for spurious shifts); default: the shift's.")
+    var targetSize: Int?
+
+    @Option(name: .long, help: "Epochs per run.")
+    var epochs = 15
+
+    @Option(name: .customLong("batch-size"), help: "Batch size.")
+    var batchSize = 64
+
+    @Option(name: .long, help: "Learning-rate grid (default 1e-3,1e-4,1e-5; 1e-1,1e-2,1e-3 for last).")
+    var lr: String?
+
+    @Option(name: .long, help: "L1-SP's λ grid (default 1e-3,1e-4,1e-5).")
+    var lambda: String?
+
+    @Option(name: .long, help: "Auto-SNR's threshold grid (default 0.05,0.2,0.5).")
+    var threshold: String?
+
+    @Option(name: .long, help: "Weight decay.")
+    var wd: Float = 1e-4
+
+    @Option(name: .long, help: "Optimizer: adam (L2 decay, the paper's), adamw, sgd.")
+    var optimizer: OptimizerKind = .adam
+
+    @Option(name: .long, help: "Seeds (comma-separated).")
+    var seeds = "0,1,2"
+
+    @Option(name: .long, help: "BatchNorm while fine-tuning: eval (running statistics, the authors' default) or train.")
+    var bn: BatchNormPolicy = .eval
+
+    @Flag(name: .long, help: "Random crops of the tuning images (disables the frozen-prefix cache).")
+    var augment = false
+
+    @Flag(name: .customLong("no-cache"), help: "Recompute frozen blocks every batch instead of caching their activations.")
+    var noCache = false
+
+    @Option(name: .customLong("split-seed"), help: "Seed of the target split into tune / validation / test.")
+    var splitSeed: UInt64 = 0
+
+    @Option(name: .long, help: "Write the results, per-epoch curves and Auto-RGN/SNR weights as JSON here.")
+    var json: String?
+
+    @Option(name: .customLong("save-patch"), help: "Save the first seed's chosen run as a patch against the checkpoint.")
+    var savePatch: String?
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(name: .customLong("data-dir"), help: "Data directory (default: $SCALPEL_DATA, else ~/.cache/scalpel).")
+    var dataDirectory: String?
+
+    func validate() throws {
+        guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+        if let targetSize, targetSize <= 0 { throw ValidationError("--target-size must be positive, got \(targetSize)") }
+        guard wd >= 0 else { throw ValidationError("--wd must be ≥ 0, got \(wd)") }
+        _ = try methodSpec()
+        _ = try learningRates()
+        _ = try parseList(seeds, flag: "--seeds", as: UInt64.self)
+        for r in try learningRates() where !(r > 0 && r.isFinite) {
+            throw ValidationError("--lr: every learning rate must be a positive number, got \(r)")
+        }
+    }
+
+    func methodSpec() throws -> MethodSpec {
+        let text = method == "surgical" ? "surgical:\(tune ?? "")" : method
+        if tune != nil && method != "surgical" {
+            throw ValidationError("--tune is for --method surgical; '\(method)' chooses its own parameters")
+        }
+        do { return try MethodSpec(parsing: text) } catch { throw ValidationError("--method: \(error)") }
+    }
+
+    func learningRates() throws -> [Float] {
+        if let lr { return try parseList(lr, flag: "--lr") }
+        return (try? methodSpec())?.kind == .last ? [1e-1, 1e-2, 1e-3] : [1e-3, 1e-4, 1e-5]
+    }
+
+    func hyperparameters(for spec: MethodSpec) throws -> [Double]? {
+        switch (spec.kind, lambda, threshold) {
+        case (.l1sp, let l?, nil): return try parseList(l, flag: "--lambda")
+        case (.autoSNR, nil, let t?): return try parseList(t, flag: "--threshold")
+        case (_, nil, nil): return nil
+        case (_, _?, _): throw ValidationError("--lambda is for --method l1sp")
+        case (_, _, _?): throw ValidationError("--threshold is for --method auto-snr")
+        }
+    }
+
+    func run() throws {
+        let started = Date()
+        let spec = try methodSpec()
+        let study = MethodStudy(method: spec, learningRates: try learningRates(),
+                                hyperparameters: try hyperparameters(for: spec),
+                                seeds: try parseList(seeds, flag: "--seeds"))
+        let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
+        let shiftSpec = try ShiftSpec(parsing: shift)
+        var sizes = shiftSpec.defaultSplitSizes
+        if let targetSize { sizes.tune = targetSize }
+        let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
+                                                          splitSizes: sizes))
+        let net = pretrained.model
+        guard data.target.tune.classCount <= pretrained.configuration.classes else {
+            throw ValidationError("--checkpoint has \(pretrained.configuration.classes) classes but \(shift) has \(data.target.tune.classCount)")
+        }
+        let options = TrainingOptions(epochs: epochs, batchSize: batchSize, weightDecay: wd, optimizer: optimizer,
+                                      batchNorm: bn, augment: augment)
+        let runData = RunData(tune: ExampleSet(data.target.tune), validation: ExampleSet(data.target.validation),
+                              test: ExampleSet(data.target.test))
+        let session = TuningSession(tuner: FineTuner(model: net, options: options), data: runData,
+                                    cachesPrefixes: !noCache)
+        let noAdaptation = evaluate(net, on: runData.test)
+
+        let report = FinetuneReport(spec: spec, study: study, options: options, data: data, pretrained: pretrained)
+        report.printHeader(noAdaptation: noAdaptation, threads: Engine.threads)
+        let result = try study.run(in: session) { done, total, run in report.printRun(run, done: done, total: total) }
+        report.printSummary(result, noAdaptation: noAdaptation, seconds: Date().timeIntervalSince(started))
+
+        if let savePatch, let chosen = result.chosenRuns.first {
+            try saveChosenPatch(chosen, spec: spec, session: session, to: savePatch)
+        }
+        if let json {
+            try report.writeJSON(result, noAdaptation: noAdaptation, cachedBlocks: session.cachedBlocks,
+                                 seconds: Date().timeIntervalSince(started), to: json)
+            print("wrote \(json)")
+        }
+    }
+
+    /// Reruns the chosen grid point of the first seed (runs are deterministic) and saves the
+    /// tuned state as a patch against the checkpoint.
+    func saveChosenPatch(_ chosen: RunResult, spec: MethodSpec, session: TuningSession, to path: String) throws {
+        let point = GridPoint(learningRate: chosen.learningRate, hyperparameter: chosen.hyperparameter, seed: chosen.seed)
+        let rerun = try spec.method(for: session.model).run(at: point, in: session)
+        let accuracy = rerun.test?.accuracy ?? .nan
+        try Patch.create(model: session.model, baseCheckpointPath: checkpoint,
+                         selection: chosen.selection ?? spec.description, method: spec.description,
+                         hyperparameters: ["lr": "\(chosen.learningRate)", "seed": "\(chosen.seed)",
+                                           "epoch": "\(chosen.bestEpoch ?? 0)"],
+                         metrics: ["test_accuracy": accuracy], to: path)
+        print(String(format: "wrote patch %@ (seed %llu, lr %g, epoch %d; test %.2f%% on rerun)", path, chosen.seed,
+                     Double(chosen.learningRate), chosen.bestEpoch ?? 0, 100 * accuracy))
+    }
+}
+
+extension OptimizerKind: ExpressibleByArgument {}
+extension BatchNormPolicy: ExpressibleByArgument {}
