@@ -32,13 +32,13 @@ public final class SweepProgress: SweepObserver {
         self.total = total
         started = Date()
         note("\(total) runs to do" + (skipped > 0 ? ", \(skipped) already recorded" : ""), level: .info)
-        redraw()
     }
 
+    /// Logs `message` on its own line; the bar (if shown) is cleared first and drawn again at
+    /// the next finished run, so lines other code writes meanwhile (data loading) stay apart.
     public func note(_ message: String, level: Logger.Level) {
-        if drawsBar { write("\r\u{1B}[K") }
+        if drawsBar && finished > 0 { write("\r\u{1B}[K") }
         logger.log(level: level, "\(message)")
-        redraw()
     }
 
     public func runFinished(_ r: RunRecord) {
@@ -54,7 +54,7 @@ public final class SweepProgress: SweepObserver {
     }
 
     public func sweepFinished() {
-        if drawsBar { write("\r\u{1B}[K") }
+        if drawsBar && finished > 0 { write("\r\u{1B}[K") }
         logger.info("\(finished) runs in \(Self.duration(Date().timeIntervalSince(started)))")
     }
 
