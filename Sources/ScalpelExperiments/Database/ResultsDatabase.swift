@@ -19,14 +19,16 @@ public final class ResultsDatabase: @unchecked Sendable {
         try ResultsSchema.migrator.migrate(queue)
     }
 
-    /// Opens an existing database without writing to it.
+    /// Opens an existing database to read it. It is opened writable when the file allows, only
+    /// so that SQLite can roll back a transaction a killed sweep left behind; nothing is written.
     public init(readingFrom path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ResultsDatabaseError("no results database at '\(path)'")
         }
         self.path = path
         var configuration = Configuration()
-        configuration.readonly = true
+        configuration.readonly = !FileManager.default.isWritableFile(atPath: path)
+        configuration.busyMode = .timeout(30)
         queue = try DatabaseQueue(path: path, configuration: configuration)
         let applied = try queue.read { try ResultsSchema.migrator.appliedMigrations($0) }
         guard applied.contains("v1") else { throw ResultsDatabaseError("'\(path)' is not a Scalpel results database") }
