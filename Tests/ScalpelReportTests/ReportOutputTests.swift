@@ -22,6 +22,12 @@ final class ReportOutputTests: XCTestCase {
         XCTAssertTrue(report.consoleSummary.contains("shiftA: resnet26"))
     }
 
+    func testAxisTicksEncloseTheData() {
+        XCTAssertEqual(Palette.ticks(-7, 53), [-20, 0, 20, 40, 60])
+        XCTAssertEqual(Palette.ticks(0, 1.8, count: 4), [0, 0.5, 1, 1.5, 2])
+        XCTAssertEqual(Palette.ticks(0, 40), [0, 10, 20, 30, 40])
+    }
+
     func testCSVQuotesFieldsThatNeedIt() {
         XCTAssertEqual(CSV.document(header: ["a", "b"], rows: [["x,y", "say \"hi\""]]), "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n")
     }

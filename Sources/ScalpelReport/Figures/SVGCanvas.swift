@@ -59,15 +59,14 @@ public enum Palette {
 
     public static func color(_ i: Int) -> String { colors[((i % colors.count) + colors.count) % colors.count] }
 
-    /// "Nice" tick values covering `low...high`, about `count` of them.
+    /// "Nice" tick values (steps of 1, 2, 2.5 or 5 × 10ᵏ) enclosing `low...high`, about `count` of them;
+    /// the first is ≤ low and the last ≥ high, so an axis from first to last holds every value.
     public static func ticks(_ low: Double, _ high: Double, count: Int = 5) -> [Double] {
-        guard high > low else { return [low] }
+        guard high > low else { return [low, low + 1] }
         let raw = (high - low) / Double(count)
         let magnitude = pow(10, floor(log10(raw)))
         let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
-        var out: [Double] = []
-        var t = (low / step).rounded(.down) * step
-        while t <= high + step * 1e-9 { if t >= low - step * 1e-9 { out.append(t) }; t += step }
-        return out
+        let first = (low / step + 1e-9).rounded(.down), last = (high / step - 1e-9).rounded(.up)
+        return stride(from: first, through: last, by: 1).map { $0 * step }
     }
 }
