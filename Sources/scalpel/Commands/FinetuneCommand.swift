@@ -152,7 +152,7 @@ struct FinetuneCommand: ParsableCommand {
             try saveChosenPatch(chosen, spec: spec, session: session, to: savePatch)
         }
         if let json {
-            try report.writeJSON(result, noAdaptation: noAdaptation, cachedBlocks: session.cachedBlocks,
+            try report.writeJSON(result, noAdaptation: noAdaptation, blocksComputedOnce: session.blocksComputedOnce,
                                  seconds: Date().timeIntervalSince(started), to: json)
             print("wrote \(json)")
         }
