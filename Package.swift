@@ -7,7 +7,8 @@ let package = Package(
     name: "Scalpel",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"]),
+        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
+                                            "ScalpelAdaptation"]),
         .executable(name: "scalpel", targets: ["scalpel"]),
     ],
     dependencies: [
@@ -39,12 +40,17 @@ let package = Package(
         // The fine-tuning protocol and the paper's methods.
         .target(name: "ScalpelTuning", dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData"],
                 swiftSettings: optimize),
+        // Test-time adaptation without labels: MEMO and TENT.
+        .target(name: "ScalpelAdaptation",
+                dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"],
+                swiftSettings: optimize),
 
         // The command-line tool.
         .executableTarget(
             name: "scalpel",
             dependencies: [
                 "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
+                "ScalpelAdaptation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -53,5 +59,6 @@ let package = Package(
         .testTarget(name: "ScalpelNNTests", dependencies: ["ScalpelNN"]),
         .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
+        .testTarget(name: "ScalpelAdaptationTests", dependencies: ["ScalpelAdaptation", "ScalpelNN", "ScalpelData"]),
     ]
 )
