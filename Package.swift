@@ -8,7 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
-                                            "ScalpelAdaptation"]),
+                                            "ScalpelAdaptation", "ScalpelAnalysis"]),
         .executable(name: "scalpel", targets: ["scalpel"]),
     ],
     dependencies: [
@@ -44,13 +44,17 @@ let package = Package(
         .target(name: "ScalpelAdaptation",
                 dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"],
                 swiftSettings: optimize),
+        // Experiments of the paper's analysis: parameter-noise shifts and the two-layer theory.
+        .target(name: "ScalpelAnalysis",
+                dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"],
+                swiftSettings: optimize),
 
         // The command-line tool.
         .executableTarget(
             name: "scalpel",
             dependencies: [
                 "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
-                "ScalpelAdaptation",
+                "ScalpelAdaptation", "ScalpelAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -60,5 +64,6 @@ let package = Package(
         .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
         .testTarget(name: "ScalpelAdaptationTests", dependencies: ["ScalpelAdaptation", "ScalpelNN", "ScalpelData"]),
+        .testTarget(name: "ScalpelAnalysisTests", dependencies: ["ScalpelAnalysis", "ScalpelNN", "ScalpelTuning"]),
     ]
 )
