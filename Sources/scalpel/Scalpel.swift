@@ -15,7 +15,7 @@ struct Scalpel: ParsableCommand {
         Set SCALPEL_THREADS to choose the number of threads.
         """,
         subcommands: [DemoCommand.self, PretrainCommand.self, InspectCommand.self, EvalCommand.self, DataCommand.self,
-                      CorruptionTableCommand.self,
+                      CorruptionTableCommand.self, AdaptCommand.self, AnalysisCommand.self,
                       BenchCommand.self])
 
     /// Line-buffered standard output, so progress reaches a log file or pipe as it happens.
