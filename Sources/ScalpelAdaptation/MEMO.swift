@@ -49,8 +49,12 @@ public final class MEMO {
 
     /// A random crop after 2-pixel zero padding, then AugMix (severity 3, width 3): MEMO's
     /// CIFAR augmentation set, without flips (they change the meaning of some classes here).
-    public static let standardAugmentation: any ImageAugmentation =
-        ComposedAugmentation([RandomCrop(padding: 2), AugMix()])
+    public static let standardAugmentation = augmentation(severity: 3)
+
+    /// The standard set at another AugMix severity (1...10; lower is milder).
+    public static func augmentation(severity: Int) -> any ImageAugmentation {
+        ComposedAugmentation([RandomCrop(padding: 2), AugMix(severity: severity)])
+    }
 
     /// Prepares `model` (its current state is θ⁰) to adapt the parameters named in `selection`.
     public init(model: BlockModel, selection: Set<String>, configuration: MEMOConfiguration,

@@ -45,14 +45,20 @@ struct AdaptCommand: ParsableCommand {
     @Option(name: .long, help: "MEMO: augmentations B per test image.")
     var augmentations = 32
 
+    @Option(name: .customLong("augmix-severity"), help: "MEMO: AugMix severity (1...10) of the augmentations.")
+    var augmixSeverity = 3
+
     @Option(name: .long, help: "MEMO: gradient steps K per test image.")
     var steps = 1
 
-    @Option(name: .long, help: "Optimizer: sgd (momentum 0.9) or adamw.")
+    @Option(name: .long, help: "Optimizer: sgd (with --momentum) or adamw.")
     var optimizer = "sgd"
 
     @Option(name: .long, help: "Learning rate (default: 0.005 for sgd, 1e-4 for adamw).")
     var lr: Float?
+
+    @Option(name: .long, help: "SGD momentum.")
+    var momentum: Float = 0.9
 
     @Option(name: .customLong("weight-decay"), help: "Weight decay (default: 0 for sgd, 0.01 for adamw).")
     var weightDecay: Float?
@@ -100,6 +106,9 @@ struct AdaptCommand: ParsableCommand {
             throw ValidationError("--optimizer must be sgd or adamw, got '\(optimizer)'")
         }
         guard augmentations > 0 else { throw ValidationError("--augmentations must be positive, got \(augmentations)") }
+        guard (1...10).contains(augmixSeverity) else {
+            throw ValidationError("--augmix-severity must be in 1...10, got \(augmixSeverity)")
+        }
         guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
         if let lr { guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") } }
         if let weightDecay {
@@ -107,6 +116,7 @@ struct AdaptCommand: ParsableCommand {
                 throw ValidationError("--weight-decay must be a number ≥ 0, got \(weightDecay)")
             }
         }
+        guard momentum >= 0 && momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
         _ = try priorStrength
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         guard testSize > 0 else { throw ValidationError("--test-size must be positive, got \(testSize)") }
@@ -133,7 +143,8 @@ struct AdaptCommand: ParsableCommand {
         }
         let kind = AdaptationOptimizer.Kind(rawValue: optimizer)!
         let adaptationOptimizer = AdaptationOptimizer(kind: kind, learningRate: lr ?? (kind == .sgd ? 0.005 : 1e-4),
-                                                      weightDecay: weightDecay ?? (kind == .sgd ? 0 : 0.01))
+                                                      weightDecay: weightDecay ?? (kind == .sgd ? 0 : 0.01),
+                                                      momentum: momentum)
         let interval = every ?? max(1, test.count / 10)
         let noAdaptation = evaluate(net, on: ExampleSet(test)).accuracy
         print("adapt \(net.architecture) \(checkpoint) to \(shift): \(test.count) test images, \(Engine.threads) threads")
@@ -156,13 +167,15 @@ struct AdaptCommand: ParsableCommand {
             let config = MEMOConfiguration(augmentations: augmentations, steps: steps, optimizer: adaptationOptimizer,
                                            priorStrength: try priorStrength, mode: adaptationMode)
             report.memo = config
+            report.augmixSeverity = augmixSeverity
             if let n = config.priorStrength {
                 let predictions = predictOneByOne(net, on: test, normalization: .prior(n))
                 let accuracy = Double(zip(predictions, test.labels).filter { $0 == $1 }.count) / Double(test.count)
                 report.batchNormOnlyAccuracy = accuracy
                 print(String(format: "BatchNorm prior %g only (no gradient step): %.2f%%", n, 100 * accuracy))
             }
-            let memo = try MEMO(model: net, selection: selection, configuration: config, seed: seed)
+            let memo = try MEMO(model: net, selection: selection, configuration: config,
+                                augmentation: MEMO.augmentation(severity: augmixSeverity), seed: seed)
             print("MEMO \(adaptationMode.rawValue), tuning \(tune): \(memo.selection.count) tensors, " +
                   "B = \(augmentations), K = \(steps), \(optimizer) lr \(adaptationOptimizer.learningRate)")
             result = try memo.run(test, every: interval, progress: progress)
@@ -203,6 +216,7 @@ struct AdaptReport: Encodable {
     var noAdaptationAccuracy: Double
     var batchNormOnlyAccuracy: Double?
     var memo: MEMOConfiguration?
+    var augmixSeverity: Int?
     var batchSize: Int?
     var result: AdaptationResult?
 }
