@@ -7,7 +7,8 @@ let package = Package(
     name: "Scalpel",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"]),
+        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
+                                            "ScalpelAdaptation", "ScalpelAnalysis"]),
         .executable(name: "scalpel", targets: ["scalpel"]),
     ],
     dependencies: [
@@ -39,12 +40,21 @@ let package = Package(
         // The fine-tuning protocol and the paper's methods.
         .target(name: "ScalpelTuning", dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData"],
                 swiftSettings: optimize),
+        // Test-time adaptation without labels: MEMO and TENT.
+        .target(name: "ScalpelAdaptation",
+                dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"],
+                swiftSettings: optimize),
+        // Experiments of the paper's analysis: parameter-noise shifts and the two-layer theory.
+        .target(name: "ScalpelAnalysis",
+                dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"],
+                swiftSettings: optimize),
 
         // The command-line tool.
         .executableTarget(
             name: "scalpel",
             dependencies: [
                 "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
+                "ScalpelAdaptation", "ScalpelAnalysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -54,5 +64,7 @@ let package = Package(
         .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
         .testTarget(name: "ScalpelTuningTests", dependencies: ["ScalpelTuning", "SafeTensors"]),
+        .testTarget(name: "ScalpelAdaptationTests", dependencies: ["ScalpelAdaptation", "ScalpelNN", "ScalpelData"]),
+        .testTarget(name: "ScalpelAnalysisTests", dependencies: ["ScalpelAnalysis", "ScalpelNN", "ScalpelTuning"]),
     ]
 )

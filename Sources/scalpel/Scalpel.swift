@@ -14,8 +14,8 @@ struct Scalpel: ParsableCommand {
         (Lee et al., "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023).
         Set SCALPEL_THREADS to choose the number of threads.
         """,
-        subcommands: [DemoCommand.self, PretrainCommand.self, FinetuneCommand.self, InspectCommand.self, EvalCommand.self, DataCommand.self,
-                      CorruptionTableCommand.self,
+        subcommands: [DemoCommand.self, PretrainCommand.self, FinetuneCommand.self, InspectCommand.self, EvalCommand.self,
+                      DataCommand.self, CorruptionTableCommand.self, AdaptCommand.self, AnalysisCommand.self,
                       BenchCommand.self])
 
     /// Line-buffered standard output, so progress reaches a log file or pipe as it happens.
