@@ -8,7 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
-                                                     "ScalpelExperiments", "ScalpelReport"]),
+                                             "ScalpelAdaptation", "ScalpelAnalysis", "ScalpelExperiments", "ScalpelReport"]),
         .executable(name: "scalpel", targets: ["scalpel"]),
     ],
     dependencies: [
@@ -43,6 +43,14 @@ let package = Package(
         // The fine-tuning protocol and the paper's methods.
         .target(name: "ScalpelTuning", dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData"],
                 swiftSettings: optimize),
+        // Test-time adaptation without labels: MEMO and TENT.
+        .target(name: "ScalpelAdaptation",
+                dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"],
+                swiftSettings: optimize),
+        // Experiments of the paper's analysis: parameter-noise shifts and the two-layer theory.
+        .target(name: "ScalpelAnalysis",
+                dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"],
+                swiftSettings: optimize),
 
         // Experiment specifications, sweeps over their grids, the results database, shards and merges.
         .target(name: "ScalpelExperiments",
@@ -58,7 +66,7 @@ let package = Package(
             name: "scalpel",
             dependencies: [
                 "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
-                "ScalpelExperiments", "ScalpelReport",
+                "ScalpelAdaptation", "ScalpelAnalysis", "ScalpelExperiments", "ScalpelReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -69,6 +77,8 @@ let package = Package(
         .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
         .testTarget(name: "ScalpelTuningTests", dependencies: ["ScalpelTuning", "SafeTensors"]),
+        .testTarget(name: "ScalpelAdaptationTests", dependencies: ["ScalpelAdaptation", "ScalpelNN", "ScalpelData"]),
+        .testTarget(name: "ScalpelAnalysisTests", dependencies: ["ScalpelAnalysis", "ScalpelNN", "ScalpelTuning"]),
         .testTarget(name: "ScalpelExperimentsTests", dependencies: ["ScalpelExperiments", "ScalpelTuning", "ScalpelNN"]),
         .testTarget(name: "ScalpelReportTests", dependencies: ["ScalpelReport", "ScalpelExperiments", "ScalpelTuning"]),
     ]

@@ -4,6 +4,7 @@
     python3 scripts/bench_torch.py engine [--threads T] [--json]
     python3 scripts/bench_torch.py model --arch resnet26 --input 1x28x28 --batch 128 \
         --mode forward|all|SEL [--threads T] [--steps N] [--json]
+    python3 scripts/bench_torch.py protocol --method all|last|surgical [--tune SEL] [--json]
 
 Each case is timed in both memory formats, NCHW and channels_last, and the faster one is
 reported (field `layout`; `layouts` holds both). Timing as in Scalpel: warm-up runs, then the
@@ -40,6 +41,9 @@ import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent / "fixtures"))
 from models import CIFARResNet  # noqa: E402  (the PyTorch twin of Scalpel's ResNet-26)
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+import bench_torch_protocol  # noqa: E402
 
 LAYOUTS = {"nchw": torch.contiguous_format, "channels_last": torch.channels_last}
 
@@ -279,9 +283,16 @@ def main():
     model.add_argument("--mode", default="forward", help="forward, all, or blocks joined by + (stem+block1, last)")
     model.add_argument("--steps", type=int)
     model.add_argument("--layout", choices=["best", *LAYOUTS], default="best")
+    bench_torch_protocol.add_parser(sub, common)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    run_engine(args) if args.command == "engine" else run_model(args)
+    if args.command == "protocol":
+        report = bench_torch_protocol.run(args, CIFARResNet, select_trainable, LAYOUTS, peak_rss_mb)
+        print(json.dumps(report, indent=2, sort_keys=True) if args.json else
+              f"bench_torch protocol: {report['method']}: one run {report['seconds']:.1f} s, "
+              f"next run {report['seconds_next_run']:.1f} s, peak RSS {report['peak_rss_mb']:.0f} MB")
+    else:
+        run_engine(args) if args.command == "engine" else run_model(args)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ struct Scalpel: ParsableCommand {
         Set SCALPEL_THREADS to choose the number of threads.
         """,
         subcommands: [DemoCommand.self, PretrainCommand.self, FinetuneCommand.self, InspectCommand.self, EvalCommand.self,
-                      DataCommand.self, CorruptionTableCommand.self, SweepCommand.self, MergeCommand.self, ReportCommand.self,
+                      DataCommand.self, CorruptionTableCommand.self, AdaptCommand.self, AnalysisCommand.self,
+                      SweepCommand.self, MergeCommand.self, ReportCommand.self,
                       BenchCommand.self])
 
     /// Line-buffered standard output, so progress reaches a log file or pipe as it happens.

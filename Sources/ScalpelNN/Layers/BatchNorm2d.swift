@@ -15,6 +15,12 @@ public final class BatchNorm2d: Module {
     /// Weight of the current batch in the running statistics (PyTorch's `momentum`).
     public var momentum: Float
     public let eps: Float
+    /// Test-time prior strength N (MEMO's BatchNorm adaptation; Schneider et al. 2020). When set,
+    /// evaluation mode normalizes a batch of B images with its own statistics mixed into the
+    /// running ones: μ = (N·μ_run + B·μ_batch)/(N + B), σ² = (N·σ²_run + B·σ²_batch)/(N + B)
+    /// (σ²_batch unbiased, as PyTorch's running updates). The mixed statistics are constants for
+    /// autodiff and the running statistics are not changed. nil or +∞: plain evaluation mode.
+    public var testTimePrior: Float?
 
     public init(_ channels: Int, momentum: Float = 0.1, eps: Float = 1e-5) {
         weight = Tensor.ones([channels], requiresGrad: true)
@@ -34,9 +40,29 @@ public final class BatchNorm2d: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
+        if !isTraining, let prior = testTimePrior, prior.isFinite { return normalizedWithPrior(x, strength: prior) }
         if isTraining { numBatchesTracked.withUnsafeMutableBufferPointer { $0[0] += 1 } }
         return batchNorm2d(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
                            training: isTraining, momentum: momentum, eps: eps)
+    }
+}
+
+extension BatchNorm2d {
+    /// Evaluation-mode normalization with running statistics mixed with `x`'s (see `testTimePrior`).
+    func normalizedWithPrior(_ x: Tensor, strength n: Float) -> Tensor {
+        let c = runningMean.count
+        let batchMean = Tensor.zeros([c]), batchVar = Tensor.ones([c])
+        withNoGrad {  // momentum 1: the "running" statistics become the batch's own
+            _ = batchNorm2d(x, weight: nil, bias: nil, runningMean: batchMean, runningVar: batchVar, training: true,
+                            momentum: 1, eps: eps)
+        }
+        let b = Float(x.shape[0])
+        func mixed(_ running: Tensor, _ batch: Tensor) -> Tensor {
+            let r = running.toArray(), q = batch.toArray()
+            return Tensor(shape: [c], data: (0..<c).map { (n * r[$0] + b * q[$0]) / (n + b) })
+        }
+        return batchNorm2d(x, weight: weight, bias: bias, runningMean: mixed(runningMean, batchMean),
+                           runningVar: mixed(runningVar, batchVar), training: false, eps: eps)
     }
 }
 

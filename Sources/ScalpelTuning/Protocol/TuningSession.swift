@@ -50,8 +50,15 @@ public final class TuningSession {
         return advanced
     }
 
-    /// The blocks whose activations are cached now.
+    /// The block indices at which cached activations start (the data skips the blocks before).
     public var cachedBlocks: [Int] { cache.keys.sorted() }
+
+    /// Names of the blocks that ran once per data set instead of every batch (the deepest
+    /// cached prefix).
+    public var blocksComputedOnce: [String] {
+        guard let deepest = cache.keys.max() else { return [] }
+        return model.blocks[0..<deepest].map(\.name)
+    }
 
     /// Frees the cached activations.
     public func clearCache() { cache.removeAll() }

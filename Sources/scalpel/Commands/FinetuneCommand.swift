@@ -36,6 +36,9 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .customLong("target-size"), help: "Tuning examples per class (per group for spurious shifts); default: the shift's.")
     var targetSize: Int?
 
+    @Option(name: .customLong("test-size"), help: "Test examples per class (per group); default: all the rest of the target.")
+    var testSize: Int?
+
     @Option(name: .long, help: "Epochs per run.")
     var epochs = 15
 
@@ -87,6 +90,7 @@ struct FinetuneCommand: ParsableCommand {
         guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         if let targetSize, targetSize <= 0 { throw ValidationError("--target-size must be positive, got \(targetSize)") }
+        if let testSize, testSize <= 0 { throw ValidationError("--test-size must be positive, got \(testSize)") }
         guard wd >= 0 else { throw ValidationError("--wd must be ≥ 0, got \(wd)") }
         _ = try methodSpec()
         _ = try learningRates()
@@ -129,6 +133,7 @@ struct FinetuneCommand: ParsableCommand {
         let shiftSpec = try ShiftSpec(parsing: shift)
         var sizes = shiftSpec.defaultSplitSizes
         if let targetSize { sizes.tune = targetSize }
+        if let testSize { sizes.test = testSize }
         let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
                                                           splitSizes: sizes))
         let net = pretrained.model
@@ -152,7 +157,7 @@ struct FinetuneCommand: ParsableCommand {
             try saveChosenPatch(chosen, spec: spec, session: session, to: savePatch)
         }
         if let json {
-            try report.writeJSON(result, noAdaptation: noAdaptation, cachedBlocks: session.cachedBlocks,
+            try report.writeJSON(result, noAdaptation: noAdaptation, blocksComputedOnce: session.blocksComputedOnce,
                                  seconds: Date().timeIntervalSince(started), to: json)
             print("wrote \(json)")
         }

@@ -71,7 +71,7 @@ struct FinetuneReport {
                      result.runs.count, diverged, seconds))
     }
 
-    func writeJSON(_ result: StudyResult, noAdaptation: Metrics, cachedBlocks: [Int], seconds: Double,
+    func writeJSON(_ result: StudyResult, noAdaptation: Metrics, blocksComputedOnce: [String], seconds: Double,
                    to path: String) throws {
         let document = FinetuneDocument(
             checkpoint: pretrained.path, architecture: pretrained.configuration.architecture,
@@ -83,7 +83,7 @@ struct FinetuneReport {
             trainableParameters: result.trainableParameters, totalParameters: pretrained.model.parameterCount,
             testAccuracy: result.testAccuracy, worstGroupAccuracy: result.worstGroupAccuracy,
             chosen: result.seeds.map { result.chosen(seed: $0) }, runs: result.runs,
-            cachedBlocks: cachedBlocks.map { pretrained.model.blocks[$0].name }, seconds: seconds)
+            blocksComputedOnce: blocksComputedOnce, seconds: seconds)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -115,8 +115,8 @@ struct FinetuneDocument: Codable {
     var chosen: [RunResult?]
     /// Every run with its per-epoch curve (and per-tensor weights for Auto-RGN / Auto-SNR).
     var runs: [RunResult]
-    /// Blocks whose activations were computed once and reused (surgery-aware execution).
-    var cachedBlocks: [String]
+    /// Blocks that ran once per data set, their activations reused by every run (surgery-aware execution).
+    var blocksComputedOnce: [String]
     var seconds: Double
 }
 

@@ -1,0 +1,22 @@
+/// Invalid test-time adaptation settings, each naming what is wrong.
+public enum AdaptationError: Error, CustomStringConvertible, Equatable {
+    /// A count that must be positive was not (`augmentations`, `steps`, `batch size`, …).
+    case notPositive(String, Int)
+    /// The selection picks no parameter that the method may train.
+    case nothingToTrain(String)
+    /// The test set is empty.
+    case emptyTestSet
+
+    public var description: String {
+        switch self {
+        case let .notPositive(what, value): "\(what) must be positive, got \(value)"
+        case let .nothingToTrain(why): why
+        case .emptyTestSet: "the test set is empty"
+        }
+    }
+}
+
+/// Episodic: every test image starts from the pre-trained state. Online: updates accumulate.
+public enum AdaptationMode: String, Sendable, Codable, CaseIterable {
+    case episodic, online
+}

@@ -1,0 +1,45 @@
+/// Accuracy after a number of test images: one point of an online-adaptation curve
+/// (the paper's Figure 4, right).
+public struct AccuracyPoint: Codable, Sendable, Equatable {
+    /// Test images seen (adapted on and predicted) so far.
+    public var seen: Int
+    /// Accuracy of the predictions on those `seen` images (cumulative).
+    public var cumulativeAccuracy: Double
+    /// Accuracy of the predictions since the previous point only.
+    public var windowAccuracy: Double
+}
+
+/// The outcome of adapting over a test set, one prediction per image in order.
+public struct AdaptationResult: Codable, Sendable {
+    public var predictions: [Int]
+    public var accuracy: Double
+    /// Cumulative accuracy at regular checkpoints (always ending at the full set).
+    public var curve: [AccuracyPoint]
+    /// Mean adaptation loss (marginal entropy for MEMO, mean entropy for TENT) over all steps.
+    public var meanLoss: Double
+    public var seconds: Double
+
+    /// Accuracy and curve of `predictions` against `labels`, a point every `every` images.
+    public init(predictions: [Int], labels: [Int], every: Int, meanLoss: Double, seconds: Double) {
+        precondition(predictions.count == labels.count, "AdaptationResult: predictions and labels differ in count")
+        self.predictions = predictions
+        let hits = zip(predictions, labels).map { $0 == $1 ? 1 : 0 }
+        accuracy = Double(hits.reduce(0, +)) / Double(max(hits.count, 1))
+        var points: [AccuracyPoint] = []
+        var total = 0, previous = 0, windowHits = 0
+        for (i, h) in hits.enumerated() {
+            total += h
+            windowHits += h
+            let seen = i + 1
+            if seen % max(every, 1) == 0 || seen == hits.count {
+                points.append(AccuracyPoint(seen: seen, cumulativeAccuracy: Double(total) / Double(seen),
+                                            windowAccuracy: Double(windowHits) / Double(seen - previous)))
+                previous = seen
+                windowHits = 0
+            }
+        }
+        curve = points
+        self.meanLoss = meanLoss
+        self.seconds = seconds
+    }
+}

@@ -1,0 +1,203 @@
+import ArgumentParser
+import Foundation
+import ScalpelAdaptation
+import ScalpelData
+import ScalpelEngine
+import ScalpelNN
+import ScalpelTuning
+
+/// `scalpel adapt`: unsupervised test-time adaptation (MEMO or TENT) of a checkpoint to a shift.
+struct AdaptCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "adapt",
+        abstract: "Adapt a checkpoint to a shift's test images without labels (MEMO or TENT); print accuracies.",
+        discussion: """
+        MEMO (Zhang et al. 2021): per test image, B augmentations (random crop + AugMix), K steps
+        minimizing the entropy of the averaged prediction on the --tune selection, then a prediction
+        on the un-augmented image. --mode episodic resets parameters, BatchNorm statistics and the
+        optimizer after every image; online keeps the updates. BatchNorm mixes its running
+        statistics with the batch's by prior strength --prior N (inf: running statistics only).
+        TENT (Wang et al. 2020): entropy of test batches of --batch-size, BatchNorm on batch
+        statistics, updating only BatchNorm weights and biases (within --tune); always online.
+        Prints the accuracy without adaptation, with BatchNorm adaptation alone (MEMO with a finite
+        prior) and adapted; online runs also print the cumulative accuracy every --every images
+        (the paper's Figure 4, right). Test images: the first --test-size of the shift's target
+        test split.
+        """)
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(name: .long, help: "Checkpoint (safetensors).")
+    var checkpoint: String
+
+    @Option(name: .long, help: "Shift whose target test images to adapt to, e.g. fmnist-c:gaussian_noise:5.")
+    var shift: String
+
+    @Option(name: .long, help: "Method: memo or tent.")
+    var method = "memo"
+
+    @Option(name: .long, help: "MEMO mode: episodic (default) or online; TENT is always online.")
+    var mode: String?
+
+    @Option(name: .long, help: "Selection of the parameters to adapt (all, stem, stem+block1, last, …).")
+    var tune = "all"
+
+    @Option(name: .long, help: "MEMO: augmentations B per test image.")
+    var augmentations = 32
+
+    @Option(name: .customLong("augmix-severity"), help: "MEMO: AugMix severity (1...10) of the augmentations.")
+    var augmixSeverity = 3
+
+    @Option(name: .long, help: "MEMO: gradient steps K per test image.")
+    var steps = 1
+
+    @Option(name: .long, help: "Optimizer: sgd (with --momentum) or adamw.")
+    var optimizer = "sgd"
+
+    @Option(name: .long, help: "Learning rate (default: 0.005 for sgd, 1e-4 for adamw).")
+    var lr: Float?
+
+    @Option(name: .long, help: "SGD momentum.")
+    var momentum: Float = 0.9
+
+    @Option(name: .customLong("weight-decay"), help: "Weight decay (default: 0 for sgd, 0.01 for adamw).")
+    var weightDecay: Float?
+
+    @Option(name: .long, help: "MEMO: BatchNorm prior strength N, or inf for plain evaluation mode.")
+    var prior = "16"
+
+    @Option(name: .customLong("batch-size"), help: "TENT: test images per batch.")
+    var batchSize = 64
+
+    @Option(name: .customLong("test-size"), help: "Number of test images (the first N of the target test split).")
+    var testSize = 1000
+
+    @Option(name: .long, help: "Curve point every N images (default: test size / 10).")
+    var every: Int?
+
+    @Option(name: .long, help: "Seed of the augmentations and of the target split.")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: "Write the results as JSON to this file (atomically).")
+    var json: String?
+
+    @Option(name: .customLong("data-dir"), help: "Data directory (default: $SCALPEL_DATA, else ~/.cache/scalpel).")
+    var dataDirectory: String?
+
+    var priorStrength: Float? {
+        get throws {
+            if ["inf", "infinity", "none"].contains(prior.lowercased()) { return nil }
+            guard let n = Float(prior), n >= 0, !n.isNaN else {
+                throw ValidationError("--prior must be a number ≥ 0 or inf, got '\(prior)'")
+            }
+            return n.isFinite ? n : nil
+        }
+    }
+
+    func validate() throws {
+        guard ["memo", "tent"].contains(method) else { throw ValidationError("--method must be memo or tent, got '\(method)'") }
+        if let mode {
+            guard AdaptationMode(rawValue: mode) != nil else {
+                throw ValidationError("--mode must be episodic or online, got '\(mode)'")
+            }
+            if method == "tent" && mode == "episodic" { throw ValidationError("--mode: TENT is online only") }
+        }
+        guard AdaptationOptimizer.Kind(rawValue: optimizer) != nil else {
+            throw ValidationError("--optimizer must be sgd or adamw, got '\(optimizer)'")
+        }
+        guard augmentations > 0 else { throw ValidationError("--augmentations must be positive, got \(augmentations)") }
+        guard (1...10).contains(augmixSeverity) else {
+            throw ValidationError("--augmix-severity must be in 1...10, got \(augmixSeverity)")
+        }
+        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
+        if let lr { guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") } }
+        if let weightDecay {
+            guard weightDecay >= 0 && weightDecay.isFinite else {
+                throw ValidationError("--weight-decay must be a number ≥ 0, got \(weightDecay)")
+            }
+        }
+        guard momentum >= 0 && momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
+        _ = try priorStrength
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+        guard testSize > 0 else { throw ValidationError("--test-size must be positive, got \(testSize)") }
+        if let every { guard every > 0 else { throw ValidationError("--every must be positive, got \(every)") } }
+        do { _ = try Selection(parsing: tune) } catch { throw ValidationError("--tune: \(error)") }
+    }
+
+    var adaptationMode: AdaptationMode {
+        method == "tent" ? .online : mode.flatMap(AdaptationMode.init(rawValue:)) ?? .episodic
+    }
+
+    func run() throws {
+        let started = Date()
+        let net = try model.configuration.build()
+        try Checkpoint.load(net, from: checkpoint)
+        let selection: Set<String>
+        do { selection = try Selection(parsing: tune).parameterNames(in: net) } catch {
+            throw ValidationError("--tune: \(error)")
+        }
+        let data = try ShiftSpec(parsing: shift).materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: seed))
+        let test = data.target.test.subset(Array(0..<min(testSize, data.target.test.count)))
+        guard test.channels == model.inChannels else {
+            throw ValidationError("--in-channels is \(model.inChannels) but \(shift) has \(test.channels)-channel images")
+        }
+        let kind = AdaptationOptimizer.Kind(rawValue: optimizer)!
+        let adaptationOptimizer = AdaptationOptimizer(kind: kind, learningRate: lr ?? (kind == .sgd ? 0.005 : 1e-4),
+                                                      weightDecay: weightDecay ?? (kind == .sgd ? 0 : 0.01),
+                                                      momentum: momentum)
+        let interval = every ?? max(1, test.count / 10)
+        let noAdaptation = evaluate(net, on: ExampleSet(test)).accuracy
+        print("adapt \(net.architecture) \(checkpoint) to \(shift): \(test.count) test images, \(Engine.threads) threads")
+        print(String(format: "no adaptation: %.2f%%", 100 * noAdaptation))
+
+        var report = AdaptReport(command: (["scalpel"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+                                 checkpoint: checkpoint, architecture: net.architecture, shift: shift, method: method,
+                                 mode: adaptationMode.rawValue, selection: tune, optimizer: adaptationOptimizer,
+                                 testImages: test.count, noAdaptationAccuracy: noAdaptation)
+        var lastPrint = Date()
+        let progress: (Int, Double) -> Void = { seen, accuracy in
+            if Date().timeIntervalSince(lastPrint) > 15 {
+                lastPrint = Date()
+                print(String(format: "  … %d/%d images, accuracy so far %.2f%% (%.0f s)", seen, test.count, 100 * accuracy,
+                             Date().timeIntervalSince(started)))
+            }
+        }
+        let result: AdaptationResult
+        if method == "memo" {
+            let config = MEMOConfiguration(augmentations: augmentations, steps: steps, optimizer: adaptationOptimizer,
+                                           priorStrength: try priorStrength, mode: adaptationMode)
+            report.memo = config
+            report.augmixSeverity = augmixSeverity
+            if let n = config.priorStrength {
+                let predictions = predictOneByOne(net, on: test, normalization: .prior(n))
+                let accuracy = Double(zip(predictions, test.labels).filter { $0 == $1 }.count) / Double(test.count)
+                report.batchNormOnlyAccuracy = accuracy
+                print(String(format: "BatchNorm prior %g only (no gradient step): %.2f%%", n, 100 * accuracy))
+            }
+            let memo = try MEMO(model: net, selection: selection, configuration: config,
+                                augmentation: MEMO.augmentation(severity: augmixSeverity), seed: seed)
+            print("MEMO \(adaptationMode.rawValue), tuning \(tune): \(memo.selection.count) tensors, " +
+                  "B = \(augmentations), K = \(steps), \(optimizer) lr \(adaptationOptimizer.learningRate)")
+            result = try memo.run(test, every: interval, progress: progress)
+        } else {
+            let tent = try TENT(model: net, within: tune == "all" ? nil : selection, optimizer: adaptationOptimizer)
+            report.batchSize = batchSize
+            print("TENT, BatchNorm affine tensors\(tune == "all" ? "" : " within \(tune)"): \(tent.selection.count) tensors, " +
+                  "batch \(batchSize), \(optimizer) lr \(adaptationOptimizer.learningRate)")
+            result = try tent.run(test, batchSize: batchSize, every: interval, progress: progress)
+        }
+        report.result = result
+        print(String(format: "adapted: %.2f%% (%+.2f points; %.0f s)", 100 * result.accuracy,
+                     100 * (result.accuracy - noAdaptation), result.seconds))
+        if report.mode == "online" {
+            print("images seen | cumulative accuracy % | accuracy % since previous point")
+            for p in result.curve {
+                print(String(format: "%11d | %21.2f | %.2f", p.seen, 100 * p.cumulativeAccuracy, 100 * p.windowAccuracy))
+            }
+        }
+        if let json {
+            try writeJSONAtomically(report, to: json)
+            print("wrote \(json)")
+        }
+    }
+}
