@@ -3,7 +3,7 @@ SWIFT ?= swift
 RELEASE = $(SWIFT) build -c release --product scalpel
 BIN = .build/release/scalpel
 
-.PHONY: deps build test demo sweep-demo bench release
+.PHONY: deps build test demo bench release
 
 deps:
 	@bash scripts/install-deps.sh
@@ -19,14 +19,11 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## The main job: trains a small network with the engine (replaced by the demo study later).
+## The main job: the study in small (experiments/demo.yaml): the committed ResNet-26 adapted
+## to a corruption, a subpopulation shift and a label flip by each block, the last layer, full
+## fine-tuning and Auto-RGN; prints a table per shift and writes demo-report/index.html.
+## Rerunning resumes from demo.sqlite (delete it to start over).
 demo: release
-	$(BIN) demo
-
-## The study in small: every block, last layer, full fine-tuning and Auto-RGN on a corruption, a
-## subpopulation shift and a label flip (experiments/demo.yaml); prints a table per shift and
-## writes demo-report/index.html. Rerunning resumes: delete demo.sqlite to start over.
-sweep-demo: release
 	$(BIN) sweep experiments/demo.yaml --db demo.sqlite
 	$(BIN) report demo.sqlite --out demo-report
 
