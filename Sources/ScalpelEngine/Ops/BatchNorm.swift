@@ -14,8 +14,9 @@
 /// The fast backend runs the Swift kernels of `BatchNormNHWC` on channels-last data (an NCHW
 /// input is converted and the output converted back): one read of x for the statistics, one
 /// for y; backward, one read of x and G for Σ G and Σ G·(x − μ), one for ∂x. The reference
-/// backend loops on NCHW in Double. oneDNN's `bnorm_tbb_jit:avx2` was measured beside these
-/// kernels and is not faster here (docs/performance.md, "Batch norm").
+/// backend loops on NCHW in Double. oneDNN's `bnorm_tbb_jit:avx2`, measured beside these
+/// kernels, is level backward and 1.1-1.25× faster forward at one thread (docs/performance.md,
+/// "Batch norm"); not enough to bring back its plans and workspaces for now.
 
 /// Normalizes `x` [N, C, H, W] per channel; `weight` (γ), `bias` (β), `runningMean`, `runningVar`
 /// are [C]. Without running statistics the batch statistics are used in both modes. The output
