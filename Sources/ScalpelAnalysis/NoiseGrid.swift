@@ -15,12 +15,15 @@ public struct NoiseGridSettings: Codable, Sendable {
     public var learningRates: [Float]
     public var options: TrainingOptions
     public var seed: UInt64
+    /// Whether to add an Auto-RGN column (per-tensor learning rates, full network).
+    public var autoRGN: Bool
 
     public init(scale: Float, noisedBlocks: [String] = ["block1", "block2", "block3", "last"],
                 tunedSelections: [String] = ["stem", "block1", "block2", "block3", "last", "all"],
                 learningRates: [Float] = [1e-3], options: TrainingOptions = TrainingOptions(epochs: 3),
-                seed: UInt64 = 0) {
+                seed: UInt64 = 0, autoRGN: Bool = true) {
         self.scale = scale
+        self.autoRGN = autoRGN
         self.noisedBlocks = noisedBlocks
         self.tunedSelections = tunedSelections
         self.learningRates = learningRates
@@ -44,13 +47,16 @@ public struct NoiseGridRow: Codable, Sendable {
     /// Test accuracy of the noised model before any tuning.
     public var noisedAccuracy: Double
     public var cells: [NoiseGridCell]
-    // Auto-RGN (ScalpelTuning's `MethodRunner` with `MethodSpec(parsing: "auto-rgn")`, being added
-    // on main) belongs here as one more column, with its per-tensor weights accumulated over epochs
-    // and summed per block (the paper's Figure 6). See `NoiseGridExperiment.run`, MARK: Auto-RGN.
+    /// Auto-RGN's mean accumulated learning-rate weight per block over its chosen run (Figure 6),
+    /// when the grid has an Auto-RGN column.
+    public var autoRGNBlockWeights: [String: Double]?
 }
 
 /// The grid "noised block × tuned selection" of test accuracies.
 public struct NoiseGrid: Codable, Sendable {
+    /// Block names in forward order, for ordering tables.
+    var blockOrder: [String] { ["stem", "embed"] + (1...12).map { "block\($0)" } + ["last"] }
+
     public var settings: NoiseGridSettings
     /// Test accuracy of the un-noised model.
     public var cleanAccuracy: Double
@@ -74,57 +80,63 @@ public struct NoiseGridExperiment {
     }
 
     /// Runs every cell; `progress` receives each finished cell with its row's block.
+    ///
+    /// Columns are `surgical:S` for each tuned selection S (`all` for all) and, when
+    /// `settings.autoRGN`, `auto-rgn`: each cell keeps the learning rate with the best
+    /// validation accuracy. One `TuningSession` per noised model shares frozen-prefix activations
+    /// between the cells of its row.
     public func run(progress: ((String, NoiseGridCell) -> Void)? = nil) throws -> NoiseGrid {
         let clean = model.snapshot()
         defer { model.restore(clean) }
         let cleanAccuracy = evaluate(model, on: data.test).accuracy
-        let selections = try settings.tunedSelections.map { ($0, try Selection(parsing: $0).parameterNames(in: model)) }
+        var columns = try settings.tunedSelections.map { name in
+            (name, try MethodSpec(parsing: name == "all" ? "all" : "surgical:\(name)").method(for: model))
+        }
+        if settings.autoRGN { columns.append(("auto-rgn", AutoRGN(variant: .paper))) }
         var rows: [NoiseGridRow] = []
         for (row, block) in settings.noisedBlocks.enumerated() {
             model.restore(clean)
             try ParameterNoise.perturb(model, block: block, scale: settings.scale, seed: settings.seed &+ UInt64(row))
             let noised = model.snapshot()
-            let tuner = FineTuner(model: model, base: noised, options: settings.options)
+            let noisedAccuracy = evaluate(model, on: data.test).accuracy
+            let session = TuningSession(tuner: FineTuner(model: model, base: noised, options: settings.options), data: data)
             var cells: [NoiseGridCell] = []
-            for (name, selection) in selections {
-                let runData = cachedPrefix(tuner: tuner, noised: noised, selection: selection)
-                var best: NoiseGridCell? = nil
-                for lr in settings.learningRates {
-                    let result = tuner.run(selection: selection, learningRate: lr, seed: settings.seed, data: runData)
-                    let cell = NoiseGridCell(tuned: name, learningRate: lr,
-                                             validationAccuracy: result.bestValidationAccuracy ?? 0,
-                                             testAccuracy: result.test?.accuracy ?? 0, seconds: result.seconds)
-                    if best == nil || cell.validationAccuracy > best!.validationAccuracy { best = cell }
+            var weights: [String: Double]? = nil
+            for (name, method) in columns {
+                let runs = settings.learningRates.map {
+                    method.run(at: GridPoint(learningRate: $0, seed: settings.seed), in: session)
                 }
-                cells.append(best!)
-                progress?(block, best!)
+                guard let best = StudyResult.choose(runs) else { continue }
+                let cell = NoiseGridCell(tuned: name, learningRate: best.learningRate,
+                                         validationAccuracy: best.bestValidationAccuracy ?? 0,
+                                         testAccuracy: best.test?.accuracy ?? 0, seconds: runs.reduce(0) { $0 + $1.seconds })
+                if name == "auto-rgn" { weights = Self.blockWeights(best, model: model) }
+                cells.append(cell)
+                progress?(block, cell)
             }
-            // MARK: Auto-RGN — when ScalpelTuning has `MethodRunner` / `MethodSpec` (branch main),
-            // run `MethodSpec(parsing: "auto-rgn")` from `noised` on `data` here, append its cell
-            // (tuned: "auto-rgn"), and store the epochs' `tensorWeights` summed over epochs and
-            // grouped by `model.blocks` in the row. Not run yet: no column is reported for it.
-            model.restore(noised)
-            rows.append(NoiseGridRow(noised: block, noisedAccuracy: evaluate(model, on: data.test).accuracy, cells: cells))
+            rows.append(NoiseGridRow(noised: block, noisedAccuracy: noisedAccuracy, cells: cells,
+                                     autoRGNBlockWeights: weights))
         }
         return NoiseGrid(settings: settings, cleanAccuracy: cleanAccuracy, rows: rows)
     }
 
-    /// The data advanced through the frozen prefix of the noised model when the tuner allows it
-    /// (BatchNorm in eval mode, no augmentation), so frozen blocks run once, not every epoch.
-    private func cachedPrefix(tuner: FineTuner, noised: [String: Tensor], selection: Set<String>) -> RunData {
-        let start = tuner.firstTrainableBlock(selection)
-        guard tuner.prefixIsCacheable(upTo: start) else { return data }
-        model.restore(noised)
-        return RunData(tune: data.tune.advanced(through: model, to: start),
-                       validation: data.validation.advanced(through: model, to: start),
-                       test: data.test.advanced(through: model, to: start))
+    /// Auto-RGN's per-tensor weights summed over the run's epochs and over each block's tensors,
+    /// divided by the block's tensor count: the mean accumulated weight per block (Figure 6).
+    static func blockWeights(_ run: RunResult, model: BlockModel) -> [String: Double] {
+        var total: [String: Double] = [:]
+        for epoch in run.epochs { for (name, w) in epoch.tensorWeights ?? [:] { total[name, default: 0] += w } }
+        var out: [String: Double] = [:]
+        for (block, parameters) in model.parametersByBlock() where !parameters.isEmpty {
+            out[block] = parameters.reduce(0) { $0 + (total[$1.0] ?? 0) } / Double(parameters.count)
+        }
+        return out
     }
 }
 
 extension NoiseGrid {
     /// The grid as a Markdown table of test accuracies (%), the best cell of each row in bold.
     public var markdown: String {
-        let columns = settings.tunedSelections
+        let columns = rows.first?.cells.map(\.tuned) ?? settings.tunedSelections
         var lines = ["| noised \\ tuned | no tuning | " + columns.joined(separator: " | ") + " |",
                      "|---|---|" + columns.map { _ in "---|" }.joined()]
         for row in rows {
@@ -135,6 +147,20 @@ extension NoiseGrid {
             }
             lines.append("| \(row.noised) | " + String(format: "%.1f", 100 * row.noisedAccuracy) + " | "
                          + cells.joined(separator: " | ") + " |")
+        }
+        let weighted = rows.filter { $0.autoRGNBlockWeights != nil }
+        if let blocks = weighted.first?.autoRGNBlockWeights?.keys.sorted(by: { a, b in
+            (blockOrder.firstIndex(of: a) ?? 99, a) < (blockOrder.firstIndex(of: b) ?? 99, b) }) {
+            lines += ["", "Auto-RGN: mean learning-rate weight per tensor, summed over epochs, per block (Figure 6)", "",
+                      "| noised \\ block | " + blocks.joined(separator: " | ") + " |",
+                      "|---|" + blocks.map { _ in "---|" }.joined()]
+            for row in weighted {
+                let top = row.autoRGNBlockWeights!.values.max() ?? 0
+                lines.append("| \(row.noised) | " + blocks.map { b in
+                    let v = String(format: "%.2f", row.autoRGNBlockWeights![b] ?? 0)
+                    return row.autoRGNBlockWeights![b] == top ? "**\(v)**" : v
+                }.joined(separator: " | ") + " |")
+            }
         }
         return lines.joined(separator: "\n")
     }

@@ -42,8 +42,10 @@ public final class Adam: Optimizer {
         for (name, p) in parameters {
             guard let gradTensor = p.grad else { continue }
             let lr = rate(for: name)
-            let g = gradTensor.toArray()
-            var slot = state[name] ?? SlotState(count: p.count, second: true)
+            // The gradient in the parameter's physical order (it is, unless set by hand), read in place.
+            let gradient = gradTensor.format == p.format ? gradTensor : gradTensor.converted(to: p.format)
+            // Taken out of the dictionary so that updating the moments does not copy them.
+            var slot = state.removeValue(forKey: name) ?? SlotState(count: p.count, second: true)
             slot.step += 1
             let t = Float(slot.step)
             let bc1 = 1 - powf(beta1, t)
@@ -51,14 +53,16 @@ public final class Adam: Optimizer {
             let stepSize = lr / bc1
             let (b1, b2, eps, wd, decoupled) = (beta1, beta2, epsilon, weightDecay, self.decoupled)
             p.withUnsafeMutableBufferPointer { theta in
-                slot.first.withUnsafeMutableBufferPointer { m in
-                    slot.second.withUnsafeMutableBufferPointer { v in
-                        for i in 0..<theta.count {
-                            var gi = g[i]
-                            if decoupled { theta[i] *= 1 - lr * wd } else { gi += wd * theta[i] }
-                            m[i] = b1 * m[i] + (1 - b1) * gi
-                            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                            theta[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+                gradient.withUnsafeBufferPointer { g in
+                    slot.first.withUnsafeMutableBufferPointer { m in
+                        slot.second.withUnsafeMutableBufferPointer { v in
+                            for i in 0..<theta.count {
+                                var gi = g[i]
+                                if decoupled { theta[i] *= 1 - lr * wd } else { gi += wd * theta[i] }
+                                m[i] = b1 * m[i] + (1 - b1) * gi
+                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                                theta[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+                            }
                         }
                     }
                 }

@@ -26,19 +26,23 @@ public final class SGD: Optimizer {
         for (name, p) in parameters {
             guard let gradTensor = p.grad else { continue }
             let lr = rate(for: name)
-            let g = gradTensor.toArray()
-            var slot = state[name] ?? SlotState(count: p.count, second: false)
+            // The gradient in the parameter's physical order (it is, unless set by hand), read in place.
+            let gradient = gradTensor.format == p.format ? gradTensor : gradTensor.converted(to: p.format)
+            // Taken out of the dictionary so that updating the moments does not copy them.
+            var slot = state.removeValue(forKey: name) ?? SlotState(count: p.count, second: false)
             let first = slot.step == 0
             slot.step += 1
             let (mu, wd, nesterov) = (momentum, weightDecay, self.nesterov)
             p.withUnsafeMutableBufferPointer { theta in
-                for i in 0..<theta.count {
-                    var d = g[i] + wd * theta[i]
-                    if mu != 0 {
-                        slot.first[i] = first ? d : mu * slot.first[i] + d
-                        d = nesterov ? d + mu * slot.first[i] : slot.first[i]
+                gradient.withUnsafeBufferPointer { g in
+                    for i in 0..<theta.count {
+                        var d = g[i] + wd * theta[i]
+                        if mu != 0 {
+                            slot.first[i] = first ? d : mu * slot.first[i] + d
+                            d = nesterov ? d + mu * slot.first[i] : slot.first[i]
+                        }
+                        theta[i] -= lr * d
                     }
-                    theta[i] -= lr * d
                 }
             }
             state[name] = slot

@@ -30,7 +30,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [[2, 3, 5, 7], [4, 16, 6, 5], [8, 32, 7, 7], [1, 1, 3, 4], [3, 64, 4, 4]],
+    // Channel counts that exercise every lane group (8, 4, 1) and row counts that split into
+    // several blocks and thread chunks (the last two: 1,584 and 3,315 rows).
+    @Test(arguments: [[2, 3, 5, 7], [4, 16, 6, 5], [8, 32, 7, 7], [1, 1, 3, 4], [3, 64, 4, 4],
+                      [16, 24, 9, 11], [13, 13, 15, 17]],
           [MemoryFormat.contiguous, .channelsLast])
     func fastKernelsMatchReference(shape: [Int], format: MemoryFormat) {
         let c = shape[1]
@@ -58,6 +61,21 @@ import Testing
             }
             expectFastMatchesReference(f2, r2, ["\(mode) ∂γ only \(shape) \(format)", "\(mode) ∂β only \(shape) \(format)"])
         }
+    }
+
+    /// A large mean (1000) over a small spread: the statistics must not cancel.
+    @Test func statisticsOfOffsetDataMatchReference() {
+        let x = (randomTensor([32, 12, 10, 10], seed: 40, low: -0.01, high: 0.01) + 1000).converted(to: .channelsLast)
+        let gy = randomTensor(x.shape, seed: 41)
+        let (f, r) = outputsOnBothBackends {
+            let xi = x.clone()
+            xi.requiresGrad = true
+            let rv = Tensor.ones([12])
+            let y = batchNorm2d(xi, weight: nil, bias: nil, runningMean: Tensor.zeros([12]), runningVar: rv, training: true, momentum: 1)
+            y.backward(gy)
+            return [y, xi.grad, rv]
+        }
+        expectFastMatchesReference(f, r, ["offset forward", "offset ∂x", "offset running var"])
     }
 
     @Test(arguments: [KernelBackend.fast, .reference])

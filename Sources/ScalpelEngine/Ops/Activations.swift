@@ -7,9 +7,9 @@ import Darwin
 extension Tensor {
     /// ReLU: y = max(x, 0); ∂x = g·[y > 0].
     public func relu() -> Tensor {
-        let out = unaryMap(self) { Swift.max($0, 0) }
+        let out = unaryMap(self, ReLU())
         let y = out.detached()
-        recordOp("relu", out, [self]) { g, _ in [broadcastMap(g, y) { a, b in b > 0 ? a : 0 }] }
+        recordOp("relu", out, [self]) { g, _ in [broadcastMap(g, y, ReLUGrad())] }
         return out
     }
 

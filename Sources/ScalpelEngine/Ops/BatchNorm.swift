@@ -12,9 +12,11 @@
 /// Only the gradients that `needs` asks for are computed.
 ///
 /// The fast backend runs the Swift kernels of `BatchNormNHWC` on channels-last data (an NCHW
-/// input is converted and the output converted back); the reference backend loops on NCHW.
-/// oneDNN's batch norm was faster (docs/performance.md) and may return once a benchmark
-/// decides it; see docs/engine.md for why it was replaced.
+/// input is converted and the output converted back): one read of x for the statistics, one
+/// for y; backward, one read of x and G for Σ G and Σ G·(x − μ), one for ∂x. The reference
+/// backend loops on NCHW in Double. oneDNN's `bnorm_tbb_jit:avx2`, measured beside these
+/// kernels, is level backward and 1.1-1.25× faster forward at one thread (docs/performance.md,
+/// "Batch norm"); not enough to bring back its plans and workspaces for now.
 
 /// Normalizes `x` [N, C, H, W] per channel; `weight` (γ), `bias` (β), `runningMean`, `runningVar`
 /// are [C]. Without running statistics the batch statistics are used in both modes. The output
@@ -42,10 +44,10 @@ public func batchNorm2d(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean
             mean.pointer.update(from: mu, count: c)
             variance.pointer.update(from: v, count: c)
         }
-        let invstd = (0..<c).map { 1 / (variance.pointer[$0] + eps).squareRoot() }
-        let a = (0..<c).map { (weight?.pointer[$0] ?? 1) * invstd[$0] }
-        let b = (0..<c).map { (bias?.pointer[$0] ?? 0) - mean.pointer[$0] * a[$0] }
-        BatchNormNHWC.normalize(x: input.pointer, out: out.pointer, rows: m, channels: c, scale: a, shift: b)
+        let a = (0..<c).map { (weight?.pointer[$0] ?? 1) / (variance.pointer[$0] + eps).squareRoot() }
+        let b = (0..<c).map { bias?.pointer[$0] ?? 0 }
+        BatchNormNHWC.normalize(x: input.pointer, out: out.pointer, rows: m, channels: c, mean: mean.toArray(),
+                                scale: a, shift: b)
     } else {
         if batchStats {
             let (mu, v) = ReferenceBatchNorm.statistics(n: n, c: c, hw: h * w, x: input.pointer)

@@ -64,16 +64,29 @@ struct StridedPlan {
         self.strides = s
     }
 
-    /// Calls `body(offsets, innerCount, innerStrides)` once per innermost row.
+    /// Elements in one innermost row.
+    var rowLength: Int { dims[dims.count - 1] }
+    /// Innermost rows (the product of the outer dims).
+    var rowCount: Int { dims.dropLast().reduce(1, *) }
+
+    /// Calls `body(offsets, innerCount, innerStrides)` once per innermost row of `rows`
+    /// (all rows by default), in order.
     @inline(__always)
-    func forEachRow(_ body: (_ offsets: [Int], _ n: Int, _ inner: [Int]) -> Void) {
+    func forEachRow(_ rows: Range<Int>? = nil, _ body: (_ offsets: [Int], _ n: Int, _ inner: [Int]) -> Void) {
         let r = dims.count
         let inner = strides.map { $0[r - 1] }
         let n = dims[r - 1]
+        let rows = rows ?? 0..<rowCount
+        // The multi-index over the outer dims of the first row, and its operand offsets.
         var index = [Int](repeating: 0, count: max(r - 1, 0))
         var offsets = [Int](repeating: 0, count: strides.count)
-        let rows = dims.dropLast().reduce(1, *)
-        for _ in 0..<rows {
+        var rest = rows.lowerBound
+        for d in stride(from: r - 2, through: 0, by: -1) {
+            index[d] = rest % dims[d]
+            rest /= dims[d]
+            for k in offsets.indices { offsets[k] += index[d] * strides[k][d] }
+        }
+        for _ in rows {
             body(offsets, n, inner)
             // Increment the multi-index over the outer dims.
             var d = r - 2

@@ -127,7 +127,7 @@ public func mseLoss(_ prediction: Tensor, _ target: Tensor) -> Tensor {
     recordOp("mse_loss", out, [a, b]) { g, needs in
         let c = 2 * g.item / Float(n)
         let ga = broadcastMap(a, b) { x, y in c * (x - y) }
-        return [needs[0] ? ga : nil, needs[1] ? unaryMap(ga, -) : nil]
+        return [needs[0] ? ga : nil, needs[1] ? unaryMap(ga, Negate()) : nil]
     }
     return out
 }

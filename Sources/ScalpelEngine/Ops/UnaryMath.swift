@@ -10,14 +10,14 @@ extension Tensor {
     public func exp() -> Tensor {
         let out = unaryMap(self) { expf($0) }
         let y = out.detached()
-        recordOp("exp", out, [self]) { g, _ in [broadcastMap(g, y, *)] }
+        recordOp("exp", out, [self]) { g, _ in [broadcastMap(g, y, Mul())] }
         return out
     }
 
     /// y = ln x; ∂x = g/x.
     public func log() -> Tensor {
         let out = unaryMap(self) { logf($0) }
-        recordOp("log", out, [self]) { g, _ in [broadcastMap(g, self, /)] }
+        recordOp("log", out, [self]) { g, _ in [broadcastMap(g, self, Div())] }
         return out
     }
 
