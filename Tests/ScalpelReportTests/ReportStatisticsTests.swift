@@ -6,7 +6,7 @@ import ScalpelExperiments
 /// The report's mean, standard error and average rank against a hand computation.
 @Suite struct ReportStatisticsTests {
     let data: ReportData
-    let checkpoint = (architecture: "resnet26", sha256: "c0ffee")
+    let checkpoint = CheckpointRef(architecture: "resnet26", sha256: "c0ffee")
 
     init() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).sqlite").path
@@ -43,7 +43,7 @@ import ScalpelExperiments
         // shiftA: block1 0.88 (1), all 0.82 (2), last 0.72 (3).
         // shiftB: last 0.67 (1), all = block1 = 0.60 (tied: 2.5 each).
         // Average: all (2 + 2.5)/2 = 2.25, last (3 + 1)/2 = 2, block1 (1 + 2.5)/2 = 1.75.
-        let table = data.methodsTable(checkpoint, targetSize: 10)
+        let table = data.methodsTable(architecture: "resnet26", targetSize: 10)
         #expect(table.header == ["method", "shiftA", "shiftB", "avg rank"])
         #expect(table.rows == [
             ["all", "82.0 (1.2)", "60.0 (0.0)", "2.25"],
@@ -54,10 +54,10 @@ import ScalpelExperiments
     }
 
     @Test func accuracyRelativeToFullFineTuning() {
-        let rel = data.relativeToAll(checkpoint, targetSize: 10)
+        let rel = data.relativeToAll(architecture: "resnet26", targetSize: 10)
         #expect(abs((rel["shiftA"]?["surgical:block1"] ?? .nan) - 0.06) < 1e-12)
         #expect(abs((rel["shiftA"]?["last"] ?? .nan) + 0.10) < 1e-12)
         #expect(abs((rel["shiftB"]?["last"] ?? .nan) - 0.07) < 1e-12)
-        #expect(data.relativeTable(checkpoint, targetSize: 10)?.rows.first == ["last", "−10.0", "+7.0"])
+        #expect(data.relativeTable(architecture: "resnet26", targetSize: 10)?.rows.first == ["last", "−10.0", "+7.0"])
     }
 }

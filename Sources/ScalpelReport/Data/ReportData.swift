@@ -2,6 +2,17 @@ import Foundation
 import ScalpelExperiments
 import ScalpelTuning
 
+/// A checkpoint as the runs name it: its architecture and content hash.
+public struct CheckpointRef: Hashable, Sendable {
+    public var architecture: String
+    public var sha256: String
+
+    public init(architecture: String, sha256: String) {
+        self.architecture = architecture
+        self.sha256 = sha256
+    }
+}
+
 /// One cell of a study: a method on one shift, checkpoint and target size.
 public struct CellKey: Hashable, Sendable, Comparable {
     public var architecture: String
@@ -68,8 +79,8 @@ public struct ReportData: Sendable {
     public let shifts: [String]
     public let methods: [String]
     public let targetSizes: [Int]
-    /// (architecture, checkpoint hash) pairs in order of first run.
-    public let checkpoints: [(architecture: String, sha256: String)]
+    /// Checkpoints in order of first run.
+    public let checkpoints: [CheckpointRef]
 
     public init(database: ResultsDatabase) throws {
         try self.init(runs: database.runs(), epochs: database.epochs(), models: database.models())
@@ -95,18 +106,18 @@ public struct ReportData: Sendable {
         shifts = firstSeen(\.shift)
         methods = firstSeen(\.method)
         targetSizes = firstSeen(\.targetSize).sorted()
-        checkpoints = firstSeen { [$0.architecture, $0.checkpointSHA256] }.map { ($0[0], $0[1]) }
+        checkpoints = firstSeen { CheckpointRef(architecture: $0.architecture, sha256: $0.checkpointSHA256) }
     }
 
     /// The cell of `method` on `shift` for a checkpoint and target size.
-    public func cell(_ checkpoint: (architecture: String, sha256: String), shift: String, targetSize: Int,
+    public func cell(_ checkpoint: CheckpointRef, shift: String, targetSize: Int,
                      method: String) -> CellResult? {
         cells[CellKey(architecture: checkpoint.architecture, checkpointSHA256: checkpoint.sha256, shift: shift,
                       targetSize: targetSize, method: method)]
     }
 
     /// A short name of a checkpoint for headings: `resnet26 (1a2b3c4d)`.
-    public func checkpointName(_ c: (architecture: String, sha256: String)) -> String {
+    public func checkpointName(_ c: CheckpointRef) -> String {
         let file = models[c.sha256].map { URL(fileURLWithPath: $0.checkpoint).lastPathComponent }
         return "\(c.architecture) (\(file ?? String(c.sha256.prefix(8))))"
     }

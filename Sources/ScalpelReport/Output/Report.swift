@@ -13,17 +13,18 @@ public struct Report {
         self.source = source
     }
 
-    /// The tables, in reading order: per checkpoint and target size the methods table (Table 4),
+    /// The tables, in reading order: per architecture and target size the methods table (Table 4),
     /// the relative table (Figure 2) and worst-group accuracy; then data efficiency per shift.
     public var tables: [Table] {
         var out: [Table] = []
-        for c in data.checkpoints {
-            for n in data.targetSizes where data.shifts.contains(where: { s in data.methods.contains { data.cell(c, shift: s, targetSize: n, method: $0) != nil } }) {
-                out.append(data.methodsTable(c, targetSize: n))
-                if let t = data.relativeTable(c, targetSize: n) { out.append(t) }
-                if let t = data.worstGroupTable(c, targetSize: n) { out.append(t) }
+        for a in data.architectures {
+            let columns = data.columns(architecture: a)
+            for n in data.targetSizes where columns.contains(where: { c in data.methods.contains { data.cell(c, targetSize: n, method: $0) != nil } }) {
+                out.append(data.methodsTable(architecture: a, targetSize: n))
+                if let t = data.relativeTable(architecture: a, targetSize: n) { out.append(t) }
+                if let t = data.worstGroupTable(architecture: a, targetSize: n) { out.append(t) }
             }
-            for s in data.shifts { if let t = data.dataEfficiencyTable(c, shift: s) { out.append(t) } }
+            for c in columns { if let t = data.dataEfficiencyTable(c) { out.append(t) } }
         }
         return out
     }
@@ -31,27 +32,32 @@ public struct Report {
     /// The figures as (file name, caption, SVG).
     public var figures: [(file: String, caption: String, svg: String)] {
         var out: [(String, String, String)] = []
-        for (ci, c) in data.checkpoints.enumerated() {
-            let suffix = data.checkpoints.count > 1 ? "-\(ci + 1)" : ""
-            let name = data.checkpointName(c)
+        for a in data.architectures {
+            let suffix = data.architectures.count > 1 ? "-\(a)" : ""
+            let columns = data.columns(architecture: a)
+            let labels = columns.map(\.label)
             for n in data.targetSizes {
-                let rel = data.relativeToAll(c, targetSize: n)
+                let rel = data.relativeToAll(architecture: a, targetSize: n)
                 let sizeSuffix = data.targetSizes.count > 1 ? "-n\(n)" : ""
-                if let svg = RelativeAccuracyFigure.svg(relative: rel, shifts: data.shifts, methods: data.methods.filter { $0 != "all" },
-                                                        title: "Accuracy relative to full fine-tuning — \(name), n=\(n)") {
+                if let svg = RelativeAccuracyFigure.svg(relative: rel, shifts: labels, methods: data.methods.filter { $0 != "all" },
+                                                        title: "Accuracy relative to full fine-tuning — \(a), n=\(n)") {
                     out.append(("figure2-relative\(suffix)\(sizeSuffix).svg",
                                 "Each method's test accuracy minus full fine-tuning's, per shift (Figure 2).", svg))
                 }
             }
             var accuracy: [String: [String: [Int: Summary]]] = [:]
-            for k in data.cells.keys where k.architecture == c.architecture && k.checkpointSHA256 == c.sha256 {
-                if let s = data.cells[k]?.testAccuracy { accuracy[k.shift, default: [:]][k.method, default: [:]][k.targetSize] = s }
+            for c in columns {
+                for m in data.methods {
+                    for n in data.targetSizes {
+                        if let s = data.cell(c, targetSize: n, method: m)?.testAccuracy { accuracy[c.label, default: [:]][m, default: [:]][n] = s }
+                    }
+                }
             }
-            if let svg = DataEfficiencyFigure.svg(accuracy: accuracy, shifts: data.shifts, methods: data.methods,
-                                                  sizes: data.targetSizes, title: "Accuracy against target-set size — \(name)") {
+            if let svg = DataEfficiencyFigure.svg(accuracy: accuracy, shifts: labels, methods: data.methods,
+                                                  sizes: data.targetSizes, title: "Accuracy against target-set size — \(a)") {
                 out.append(("figure4-data-efficiency\(suffix).svg", "Test accuracy against tune examples per class (Figure 4, left).", svg))
             }
-            if let svg = AutoRGNWeightsFigure.svg(panels: autoRGNPanels(c), title: "Auto-RGN weights per tensor — \(name)") {
+            if let svg = AutoRGNWeightsFigure.svg(panels: autoRGNPanels(columns), title: "Auto-RGN weights per tensor — \(a)") {
                 out.append(("figure6-auto-rgn\(suffix).svg",
                             "Auto-RGN's per-tensor weights accumulated over epochs, coloured by block, for the chosen run " +
                             "of the first seed (Figure 6).", svg))
@@ -60,18 +66,18 @@ public struct Report {
         return out
     }
 
-    /// One Figure 6 panel per shift (and target size) with an Auto-RGN cell: the chosen run of its first seed.
-    func autoRGNPanels(_ c: (architecture: String, sha256: String)) -> [AutoRGNWeightsFigure.Panel] {
-        let order = data.models[c.sha256]?.decodedParameters.map { ($0.name, $0.block) }
+    /// One Figure 6 panel per column (and target size) with an Auto-RGN cell: the chosen run of its first seed.
+    func autoRGNPanels(_ columns: [StudyColumn]) -> [AutoRGNWeightsFigure.Panel] {
         var panels: [AutoRGNWeightsFigure.Panel] = []
         for n in data.targetSizes {
-            for s in data.shifts {
+            for c in columns {
+                let order = data.models[c.checkpoint.sha256]?.decodedParameters.map { ($0.name, $0.block) }
                 for m in data.methods where m.hasPrefix("auto-rgn") {
-                    guard let cell = data.cell(c, shift: s, targetSize: n, method: m), let seed = cell.seeds.first(where: { cell.chosen[$0] != nil }),
+                    guard let cell = data.cell(c, targetSize: n, method: m), let seed = cell.seeds.first(where: { cell.chosen[$0] != nil }),
                           let run = cell.chosen[seed] else { continue }
                     let epochs = run.result.epochs.compactMap(\.tensorWeights)
                     let tensors = order ?? epochs.first.map { $0.keys.sorted().map { ($0, "") } } ?? []
-                    panels.append(.init(title: "\(s) — \(m), n=\(n), seed \(seed), lr \(Float(run.record.learningRate))",
+                    panels.append(.init(title: "\(c.label) — \(m), n=\(n), seed \(seed), lr \(Float(run.record.learningRate))",
                                         epochs: epochs, tensors: tensors.map { (name: $0.0, block: $0.1) }))
                 }
             }
@@ -98,12 +104,13 @@ public struct Report {
     /// What a terminal shows after a sweep: a table per shift, then the methods table.
     public var consoleSummary: String {
         var out: [String] = [summaryLine, ""]
-        for c in data.checkpoints {
+        for a in data.architectures {
+            let columns = data.columns(architecture: a)
             for n in data.targetSizes {
-                for s in data.shifts where data.methods.contains(where: { data.cell(c, shift: s, targetSize: n, method: $0) != nil }) {
-                    out.append(data.shiftTable(c, shift: s, targetSize: n).plainText)
+                for c in columns where data.methods.contains(where: { data.cell(c, targetSize: n, method: $0) != nil }) {
+                    out.append(data.shiftTable(c, targetSize: n).plainText)
                 }
-                if data.shifts.count > 1 { out.append(data.methodsTable(c, targetSize: n).plainText) }
+                if columns.count > 1 { out.append(data.methodsTable(architecture: a, targetSize: n).plainText) }
             }
         }
         return out.joined(separator: "\n")
