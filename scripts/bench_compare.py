@@ -24,6 +24,10 @@ import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODES = ["forward", "all", "stem+block1", "block3", "last"]
+# One run of the fine-tuning protocol: Scalpel's (frozen prefix cached, test once) against
+# PyTorch's with the authors' schedule (validation and test every epoch).
+PROTOCOLS = [["--method", "all"], ["--method", "last"], ["--method", "surgical", "--tune", "block3"],
+             ["--method", "surgical", "--tune", "stem+block1"]]
 
 
 def cpu_busy(seconds=1.0):
@@ -63,11 +67,13 @@ def collect(args):
     threads = ["--threads", str(args.threads)]
     engines = {"scalpel": [args.scalpel, "bench"], "pytorch": [sys.executable, str(ROOT / "scripts/bench_torch.py")]}
     cases = []
-    if args.only != "model":
+    if args.only in (None, "engine"):
         names = subprocess.run(engines["pytorch"] + ["engine", "--list"], check=True, capture_output=True,
                                text=True, cwd=ROOT).stdout.splitlines()
         cases += [["engine", "--json", "--filter", name] for name in names]
-    if args.only != "engine":
+    if args.only in (None, "protocol"):
+        cases += [["protocol", "--json", "--arch", args.arch] + p for p in PROTOCOLS]
+    if args.only in (None, "model"):
         cases += [["model", "--json", "--arch", args.arch, "--input", args.input, "--batch", str(args.batch),
                    "--mode", mode] for mode in MODES]
     raw = []
@@ -81,11 +87,15 @@ def collect(args):
 
 def best_reports(raw):
     """Per (engine, kind, case): the best of the rounds."""
-    engine, model, meta = {}, {}, {}
+    engine, model, protocol, meta = {}, {}, {}, {}
     for report in raw:
         e = report["engine"]
         meta.setdefault(e, report)
-        if "results" in report:
+        if "seconds" in report:
+            key = (e, report["method"])
+            if key not in protocol or report["seconds"] < protocol[key]["seconds"]:
+                protocol[key] = report
+        elif "results" in report:
             for r in report["results"]:
                 key = (e, r["group"], r["name"], r["pass"])
                 if key not in engine or r["ms"] < engine[key]["ms"]:
@@ -94,7 +104,7 @@ def best_reports(raw):
             key = (e, report["mode"])
             if key not in model or report["images_per_second"] > model[key]["images_per_second"]:
                 model[key] = report
-    return engine, model, meta
+    return engine, model, protocol, meta
 
 
 def fmt(x, digits=1):
@@ -148,12 +158,27 @@ def print_models(model):
               f"{t['layout']:14}{mem:>12}{fmt(t.get('peak_rss_mb'), 0):>12}")
 
 
+def print_protocols(protocol):
+    s0 = next((r for (e, _), r in protocol.items() if e == "scalpel"), None)
+    if s0:
+        print(f"\nOne protocol run: {s0['epochs']} epochs of {s0['tune_size']} images (batch {s0['batch']}), "
+              f"validation {s0['validation_size']}; Scalpel tests {s0['test_size']} once, PyTorch after every "
+              f"epoch (the authors' schedule); seconds")
+    print(f"{'method':22}{'scalpel':>9}{'next run':>9}{'pytorch':>9}{'ratio':>7}  computed once (Scalpel)")
+    for (e, method), s in protocol.items():
+        t = protocol.get(("pytorch", method))
+        if e != "scalpel" or not t:
+            continue
+        print(f"{method:22}{s['seconds']:>9.1f}{fmt(s.get('seconds_next_run')):>9}{t['seconds']:>9.1f}"
+              f"{t['seconds'] / s['seconds']:>7.2f}  {', '.join(s.get('cached_blocks') or []) or '-'}")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--scalpel", default=str(ROOT / ".build/release/scalpel"), help="the release binary")
     p.add_argument("--threads", type=int, default=int(os.environ.get("SCALPEL_THREADS", os.cpu_count())))
     p.add_argument("--rounds", type=int, default=1, help="runs of every case per engine; the best is kept")
-    p.add_argument("--only", choices=["engine", "model"], help="run one half")
+    p.add_argument("--only", choices=["engine", "model", "protocol"], help="run one part")
     p.add_argument("--arch", default="resnet26")
     p.add_argument("--input", default="1x28x28")
     p.add_argument("--batch", type=int, default=128)
@@ -172,7 +197,7 @@ def main():
         raw = collect(args)
         if args.json_out:
             pathlib.Path(args.json_out).write_text(json.dumps(raw, indent=1))
-    engine, model, meta = best_reports(raw)
+    engine, model, protocol, meta = best_reports(raw)
     torch_version = meta.get("pytorch", {}).get("torch", "?")
     threads = meta.get("scalpel", {}).get("threads", args.threads)
     print(f"Scalpel vs PyTorch {torch_version} (CPU), {threads} thread(s); ratio = Scalpel speed / PyTorch speed")
@@ -184,6 +209,8 @@ def main():
         print_engine(engine)
     if model:
         print_models(model)
+    if protocol:
+        print_protocols(protocol)
 
 
 if __name__ == "__main__":

@@ -290,7 +290,7 @@ def main():
         report = bench_torch_protocol.run(args, CIFARResNet, select_trainable, LAYOUTS, peak_rss_mb)
         print(json.dumps(report, indent=2, sort_keys=True) if args.json else
               f"bench_torch protocol: {report['method']}: one run {report['seconds']:.1f} s, "
-              f"next run {report['seconds_next_run']:.1f} s, peak RSS {report['peak_rss_mb']:.0f} MB")
+              f"next run {report['seconds_next_run'] or float('nan'):.1f} s, peak RSS {report['peak_rss_mb']:.0f} MB")
     else:
         run_engine(args) if args.command == "engine" else run_model(args)
 
