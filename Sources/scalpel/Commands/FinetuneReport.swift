@@ -84,11 +84,7 @@ struct FinetuneReport {
             testAccuracy: result.testAccuracy, worstGroupAccuracy: result.worstGroupAccuracy,
             chosen: result.seeds.map { result.chosen(seed: $0) }, runs: result.runs,
             blocksComputedOnce: blocksComputedOnce, seconds: seconds)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        // Foundation's atomic write: a temporary file beside the target, then rename.
-        try encoder.encode(document).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try writeJSONAtomically(document, to: path)
     }
 }
 

@@ -5,6 +5,8 @@ import Foundation
 func writeJSONAtomically<T: Encodable>(_ value: T, to path: String) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                  nan: "nan")
     let data = try encoder.encode(value)
     let url = URL(fileURLWithPath: path)
     let temporary = url.deletingLastPathComponent()
