@@ -59,21 +59,8 @@ enum ReferenceConv {
     static func backwardData(_ g: ConvGeometry, gradOut: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                              gradInput: UnsafeMutablePointer<Float>) {
         var acc = [Double](repeating: 0, count: g.n * g.c * g.h * g.w)
-        let (oh, ow) = (g.oh, g.ow)
-        for n in 0..<g.n {
-            for o in 0..<g.o {
-                for i in 0..<oh {
-                    for j in 0..<ow {
-                        let dy = Double(gradOut[((n * g.o + o) * oh + i) * ow + j])
-                        for c in 0..<g.c {
-                            forEachTap(g, i, j) { u, v, ih, iw in
-                                acc[((n * g.c + c) * g.h + ih) * g.w + iw] +=
-                                    dy * Double(weight[((o * g.c + c) * g.kh + u) * g.kw + v])
-                            }
-                        }
-                    }
-                }
-            }
+        forEachProduct(g, gradOut) { n, o, c, u, v, ih, iw, dy in
+            acc[((n * g.c + c) * g.h + ih) * g.w + iw] += dy * Double(weight[((o * g.c + c) * g.kh + u) * g.kw + v])
         }
         for k in acc.indices { gradInput[k] = Float(acc[k]) }
     }
@@ -82,6 +69,17 @@ enum ReferenceConv {
     static func backwardWeights(_ g: ConvGeometry, gradOut: UnsafePointer<Float>, x: UnsafePointer<Float>,
                                 gradWeight: UnsafeMutablePointer<Float>) {
         var acc = [Double](repeating: 0, count: g.o * g.c * g.kh * g.kw)
+        forEachProduct(g, gradOut) { n, o, c, u, v, ih, iw, dy in
+            acc[((o * g.c + c) * g.kh + u) * g.kw + v] += dy * Double(x[((n * g.c + c) * g.h + ih) * g.w + iw])
+        }
+        for k in acc.indices { gradWeight[k] = Float(acc[k]) }
+    }
+
+    /// Visits every term g[n,o,i,j] · (weight or input tap) of the convolution's backward sums:
+    /// each output gradient dy = g[n,o,i,j], input channel c and in-bounds tap (u, v) → (ih, iw).
+    private static func forEachProduct(_ g: ConvGeometry, _ gradOut: UnsafePointer<Float>,
+                                       _ body: (_ n: Int, _ o: Int, _ c: Int, _ u: Int, _ v: Int,
+                                                _ ih: Int, _ iw: Int, _ dy: Double) -> Void) {
         let (oh, ow) = (g.oh, g.ow)
         for n in 0..<g.n {
             for o in 0..<g.o {
@@ -89,16 +87,12 @@ enum ReferenceConv {
                     for j in 0..<ow {
                         let dy = Double(gradOut[((n * g.o + o) * oh + i) * ow + j])
                         for c in 0..<g.c {
-                            forEachTap(g, i, j) { u, v, ih, iw in
-                                acc[((o * g.c + c) * g.kh + u) * g.kw + v] +=
-                                    dy * Double(x[((n * g.c + c) * g.h + ih) * g.w + iw])
-                            }
+                            forEachTap(g, i, j) { u, v, ih, iw in body(n, o, c, u, v, ih, iw, dy) }
                         }
                     }
                 }
             }
         }
-        for k in acc.indices { gradWeight[k] = Float(acc[k]) }
     }
 
     /// ∂b[o] = Σ_{n,i,j} g[n,o,i,j].
