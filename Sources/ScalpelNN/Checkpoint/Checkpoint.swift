@@ -32,6 +32,20 @@ public enum Checkpoint {
     /// Loads an already opened file into `model` (see `load(_:from:)`).
     public static func load(_ model: Module, from file: SafeTensorsFile) throws {
         let state = model.stateDict()
+        try checkFits(state, file)
+        for e in state {
+            let values = try file.floats(e.name)
+            e.tensor.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<dst.count { dst[i] = values[i] }
+            }
+        }
+    }
+}
+
+extension Checkpoint {
+    /// Throws one `CheckpointError` listing every missing key, unexpected key and shape
+    /// mismatch between a model's state and a file; returns when they fit exactly.
+    static func checkFits(_ state: [StateEntry], _ file: SafeTensorsFile) throws {
         var mismatch = CheckpointError(path: file.path)
         let known = Set(state.map(\.name))
         mismatch.unexpected = file.names.filter { !known.contains($0) }
@@ -42,12 +56,6 @@ public enum Checkpoint {
             }
         }
         guard mismatch.isEmpty else { throw mismatch }
-        for e in state {
-            let values = try file.floats(e.name)
-            e.tensor.withUnsafeMutableBufferPointer { dst in
-                for i in 0..<dst.count { dst[i] = values[i] }
-            }
-        }
     }
 }
 

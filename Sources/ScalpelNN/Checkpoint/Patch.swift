@@ -49,7 +49,7 @@ public enum Patch {
         }
         let (base, sha256) = try openBase(baseCheckpointPath)
         let state = model.stateDict()
-        try checkFits(state, base)
+        try Checkpoint.checkFits(state, base)
 
         var values: [String: TensorValue] = [:]
         var names: [String] = []
@@ -165,20 +165,6 @@ public enum Patch {
             throw PatchError.cannotRead(path: path, reason: error.localizedDescription)
         }
         return (try SafeTensorsFile(data: data, path: path), FileHash.sha256(data))
-    }
-
-    /// The same checks as `Checkpoint.load`: every key present, none extra, shapes equal.
-    private static func checkFits(_ state: [StateEntry], _ base: SafeTensorsFile) throws {
-        var mismatch = CheckpointError(path: base.path)
-        let known = Set(state.map(\.name))
-        mismatch.unexpected = base.names.filter { !known.contains($0) }
-        for e in state {
-            guard let entry = base.entries[e.name] else { mismatch.missing.append(e.name); continue }
-            if entry.shape != e.tensor.shape {
-                mismatch.shapeMismatches.append(.init(name: e.name, expected: e.tensor.shape, found: entry.shape))
-            }
-        }
-        guard mismatch.missing.isEmpty, mismatch.unexpected.isEmpty, mismatch.shapeMismatches.isEmpty else { throw mismatch }
     }
 
     private static func architecture(of model: Module) -> String {
