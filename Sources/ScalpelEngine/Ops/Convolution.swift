@@ -16,14 +16,7 @@
 /// y = conv2d(x, w) + b. `x` is [N, C, H, W] in any format, `weight` is [O, C, KH, KW] (OIHW),
 /// `bias` is [O]. Returns [N, O, OH, OW], channels-last on the fast backend.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
-    precondition(x.rank == 4 && weight.rank == 4 && weight.shape[1] == x.shape[1],
-                 "conv2d: input \(x.shape) with weight \(weight.shape) (need [N,C,H,W] and [O,C,KH,KW])")
-    precondition(stride >= 1 && padding >= 0, "conv2d: stride \(stride), padding \(padding)")
-    let g = ConvGeometry(n: x.shape[0], c: x.shape[1], h: x.shape[2], w: x.shape[3],
-                         o: weight.shape[0], kh: weight.shape[2], kw: weight.shape[3], stride: stride, padding: padding)
-    precondition(g.oh >= 1 && g.ow >= 1, "conv2d: kernel \(weight.shape[2...]) larger than padded input \(x.shape[2...])")
-    if let bias { precondition(bias.shape == [g.o], "conv2d: bias \(bias.shape) for \(g.o) output channels") }
-
+    let g = convGeometry(x, weight: weight, bias: bias, stride: stride, padding: padding)
     let fast = convUsesFastKernels
     let input = fast ? channelsLastInput(x) : x.contiguous()
     let w = weight.contiguous()
@@ -86,6 +79,18 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
         return Array(grads.prefix(inputs.count))
     }
     return out
+}
+
+/// The geometry of conv2d(x, weight) + bias, checked.
+func convGeometry(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> ConvGeometry {
+    precondition(x.rank == 4 && weight.rank == 4 && weight.shape[1] == x.shape[1],
+                 "conv2d: input \(x.shape) with weight \(weight.shape) (need [N,C,H,W] and [O,C,KH,KW])")
+    precondition(stride >= 1 && padding >= 0, "conv2d: stride \(stride), padding \(padding)")
+    let g = ConvGeometry(n: x.shape[0], c: x.shape[1], h: x.shape[2], w: x.shape[3],
+                         o: weight.shape[0], kh: weight.shape[2], kw: weight.shape[3], stride: stride, padding: padding)
+    precondition(g.oh >= 1 && g.ow >= 1, "conv2d: kernel \(weight.shape[2...]) larger than padded input \(x.shape[2...])")
+    if let bias { precondition(bias.shape == [g.o], "conv2d: bias \(bias.shape) for \(g.o) output channels") }
+    return g
 }
 
 /// Whether convolutions run oneDNN (fast backend, library present).

@@ -60,6 +60,12 @@ enum ProcessInfoLite {
 /// Runs `body` over `0..<count` split into contiguous chunks, one per thread.
 ///
 /// Work smaller than `grain` items per thread runs serially on the caller's thread.
+///
+/// The chunks run on oneDNN's OpenMP team when oneDNN is linked (`LoopPool.openMP`), else on
+/// libdispatch. Two pools on two cores fight: after every oneDNN call libgomp's workers spin
+/// for a while waiting for the next one, and a libdispatch worker started meanwhile competes
+/// with a spinning thread for the core (perf: 23% of a training step in libgomp's spin loop).
+/// On the OpenMP team the spinning worker is the one that picks up the next chunk.
 @inline(__always)
 func parallelFor(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> Void) {
     let threads = Engine.threads
@@ -69,9 +75,15 @@ func parallelFor(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> Void
         return
     }
     let per = (count + chunks - 1) / chunks
-    // The chunks finish before concurrentPerform returns, so `body` never escapes; the
-    // kernels it runs write disjoint ranges.
+    // The chunks finish before the call returns, so `body` never escapes; the kernels it runs
+    // write disjoint ranges.
     withoutActuallyEscaping(body) { body in
+        #if canImport(CDNNL)
+        if LoopPool.current == .openMP {
+            OpenMPLoop(count: count, per: per, chunks: chunks, body: body).run(threads: chunks)
+            return
+        }
+        #endif
         let work = UncheckedSendable(body)
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             let lo = c * per
@@ -80,6 +92,56 @@ func parallelFor(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> Void
         }
     }
 }
+
+/// Which threads run `parallelFor`'s chunks.
+enum LoopPool {
+    case openMP, dispatch
+
+    /// `SCALPEL_LOOP_POOL=dispatch` selects libdispatch (for comparisons); the default is the
+    /// OpenMP team when oneDNN is linked.
+    static let current: LoopPool = {
+        #if canImport(CDNNL)
+        return getenvString("SCALPEL_LOOP_POOL") == "dispatch" ? .dispatch : .openMP
+        #else
+        return .dispatch
+        #endif
+    }()
+}
+
+#if canImport(CDNNL)
+/// One `parallelFor` on an OpenMP team: each team thread claims chunks from a shared counter
+/// until none is left (a team smaller than asked for still runs every chunk).
+private final class OpenMPLoop {
+    let count: Int, per: Int, chunks: Int
+    let body: (Range<Int>) -> Void
+    let next = Atomic<Int>(0)
+
+    init(count: Int, per: Int, chunks: Int, body: @escaping (Range<Int>) -> Void) {
+        (self.count, self.per, self.chunks, self.body) = (count, per, chunks, body)
+    }
+
+    func run(threads: Int) {
+        withExtendedLifetime(self) {
+            GOMP_parallel(openMPLoopEntry, Unmanaged.passUnretained(self).toOpaque(), UInt32(threads), 0)
+        }
+    }
+
+    func work() {
+        while true {
+            let c = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard c < chunks else { return }
+            let lo = c * per
+            let hi = min(count, lo + per)
+            if lo < hi { body(lo..<hi) }
+        }
+    }
+}
+
+/// The C entry point every team thread calls with the loop.
+private let openMPLoopEntry: @convention(c) (UnsafeMutableRawPointer?) -> Void = { context in
+    Unmanaged<OpenMPLoop>.fromOpaque(context!).takeUnretainedValue().work()
+}
+#endif
 
 /// Carries a value the compiler cannot prove thread-safe into a concurrent loop.
 struct UncheckedSendable<T>: @unchecked Sendable {

@@ -49,7 +49,7 @@ public final class CIFARResNet: BlockModel {
 
     public override func forward(block index: Int, _ x: Tensor) -> Tensor {
         switch index {
-        case 0: return bn1(conv1(x)).relu()
+        case 0: return convBatchNorm(conv1, bn1, x, relu: true)
         case blocks.count - 1: return fc(globalAvgPool2d(x))
         default: return layers[index - 1].items.reduce(x) { h, block in block(h) }
         }

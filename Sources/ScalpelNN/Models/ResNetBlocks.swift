@@ -13,7 +13,7 @@ public final class Downsample: Module {
 
     public override func children() -> [(String, Module)] { [("0", conv), ("1", bn)] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { bn(conv(x)) }
+    public func callAsFunction(_ x: Tensor) -> Tensor { convBatchNorm(conv, bn, x, relu: false) }
 }
 
 /// A residual block of two 3×3 convolutions (He et al. 2016; torchvision `BasicBlock`):
@@ -36,8 +36,8 @@ public final class BasicBlock: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = bn2(conv2(bn1(conv1(x)).relu()))
-        return (h + (downsample?(x) ?? x)).relu()
+        let h = convBatchNorm(conv1, bn1, x, relu: true)
+        return convBatchNorm(conv2, bn2, h, residual: downsample?(x) ?? x, relu: true)
     }
 }
 
@@ -65,7 +65,7 @@ public final class Bottleneck: Module {
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let h = bn3(conv3(bn2(conv2(bn1(conv1(x)).relu())).relu()))
-        return (h + (downsample?(x) ?? x)).relu()
+        let h = convBatchNorm(conv2, bn2, convBatchNorm(conv1, bn1, x, relu: true), relu: true)
+        return convBatchNorm(conv3, bn3, h, residual: downsample?(x) ?? x, relu: true)
     }
 }

@@ -65,7 +65,7 @@ public final class TorchvisionResNet: BlockModel {
 
     public override func forward(block index: Int, _ x: Tensor) -> Tensor {
         switch index {
-        case 0: return maxPool2d(bn1(conv1(x)).relu(), kernelSize: 3, stride: 2, padding: 1)
+        case 0: return maxPool2d(convBatchNorm(conv1, bn1, x, relu: true), kernelSize: 3, stride: 2, padding: 1)
         case blocks.count - 1: return fc(globalAvgPool2d(x))
         default: return stageForward[index - 1](x)
         }

@@ -111,15 +111,33 @@ final class DNNLPrimitiveDesc {
     let handle: dnnl_primitive_desc_t
 
     /// Creates a primitive descriptor from an operation descriptor (e.g. `dnnl_convolution_desc_t`).
-    init<D>(_ opDesc: inout D, hint: DNNLPrimitiveDesc? = nil, _ what: String) {
+    convenience init<D>(_ opDesc: inout D, hint: DNNLPrimitiveDesc? = nil, _ what: String) {
+        let made = Self.create(&opDesc, hint: hint)
+        dnnlCheck(made.status, "primitive_desc_create (\(what))")
+        self.init(handle: made.handle!)
+    }
+
+    /// Creates a primitive descriptor whose attributes `configure` extends (post-ops), or nil when
+    /// oneDNN has no implementation for that combination.
+    convenience init?<D>(_ opDesc: inout D, configure: (dnnl_primitive_attr_t) -> Void) {
+        let made = Self.create(&opDesc, hint: nil, configure: configure)
+        guard made.status == dnnl_success, let handle = made.handle else { return nil }
+        self.init(handle: handle)
+    }
+
+    private init(handle: dnnl_primitive_desc_t) { self.handle = handle }
+
+    private static func create<D>(_ opDesc: inout D, hint: DNNLPrimitiveDesc?,
+                                  configure: (dnnl_primitive_attr_t) -> Void = { _ in })
+        -> (status: dnnl_status_t, handle: dnnl_primitive_desc_t?) {
         var pd: dnnl_primitive_desc_t?
-        let status = Self.withUserScratchpad { attr in
-            withUnsafeMutablePointer(to: &opDesc) { p in
+        let status = withUserScratchpad { attr in
+            configure(attr)
+            return withUnsafeMutablePointer(to: &opDesc) { p in
                 dnnl_primitive_desc_create(&pd, UnsafeRawPointer(p), attr, DNNLContext.shared.engine, hint?.handle)
             }
         }
-        dnnlCheck(status, "primitive_desc_create (\(what))")
-        handle = pd!
+        return (status, pd)
     }
 
     /// A reorder between two memory descriptors.
