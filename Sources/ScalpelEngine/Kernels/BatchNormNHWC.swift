@@ -80,17 +80,22 @@ enum BatchNormNHWC {
         }
     }
 
-    /// y = (x − μ)·a + β per channel, with a = γ·invstd. (Not x·a + b with b = β − μ·a: that
-    /// cancels when |μ| ≫ σ; the subtraction costs nothing in a pass bound by memory.)
+    /// y = (x − μ)·a + β per channel, with a = γ·invstd, then max(y, 0) when `relu`. (Not
+    /// x·a + b with b = β − μ·a: that cancels when |μ| ≫ σ; the subtraction costs nothing in a
+    /// pass bound by memory.)
     static func normalize(x: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>, rows m: Int, channels c: Int,
-                          mean: [Float], scale a: [Float], shift beta: [Float]) {
+                          mean: [Float], scale a: [Float], shift beta: [Float], relu: Bool = false) {
         mean.withUnsafeBufferPointer { mu in
             a.withUnsafeBufferPointer { a in
                 beta.withUnsafeBufferPointer { b in
                     parallelFor(m, grain: max(1, 16_384 / max(c, 1))) { rows in
                         for r in rows {
                             let xi = x + r * c, yo = out + r * c
-                            for j in 0..<c { yo[j] = (xi[j] - mu[j]) * a[j] + b[j] }
+                            if relu {
+                                for j in 0..<c { yo[j] = Swift.max((xi[j] - mu[j]) * a[j] + b[j], 0) }
+                            } else {
+                                for j in 0..<c { yo[j] = (xi[j] - mu[j]) * a[j] + b[j] }
+                            }
                         }
                     }
                 }

@@ -13,6 +13,18 @@ extension Tensor {
         return out
     }
 
+    /// relu(self + other) in one pass (a residual block's output): y = max(a + b, 0),
+    /// ∂a = ∂b = g·[y > 0], summed over broadcast dimensions.
+    public func addingReLU(_ other: Tensor) -> Tensor {
+        let out = broadcastMap(self, other, AddReLU())
+        let y = out.detached()
+        recordOp("add_relu", out, [self, other]) { g, needs in
+            let masked = broadcastMap(g, y, ReLUGrad())
+            return [needs[0] ? masked.sumTo(self.shape) : nil, needs[1] ? masked.sumTo(other.shape) : nil]
+        }
+        return out
+    }
+
     /// GELU (exact, PyTorch's default): y = x·Φ(x) = ½x(1 + erf(x/√2));
     /// ∂x = g·(Φ(x) + x·φ(x)) with φ(x) = e^{−x²/2}/√(2π).
     public func gelu() -> Tensor {

@@ -10,6 +10,8 @@
 ///   training:   ∂x = (γ·invstd/M)·(M·G − Σ G − x̂·Σ(G·x̂))
 ///   evaluation: ∂x = G·γ·invstd
 /// Only the gradients that `needs` asks for are computed.
+/// With `relu`, the output is max(y, 0) written in the same pass (BatchNorm followed by ReLU,
+/// as in every residual block), and the backward first masks G with [y > 0].
 ///
 /// The fast backend runs the Swift kernels of `BatchNormNHWC` on channels-last data (an NCHW
 /// input is converted and the output converted back): one read of x for the statistics, one
@@ -22,7 +24,7 @@
 /// are [C]. Without running statistics the batch statistics are used in both modes. The output
 /// has `x`'s format.
 public func batchNorm2d(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: Tensor?, runningVar: Tensor?,
-                        training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
+                        training: Bool, momentum: Float = 0.1, eps: Float = 1e-5, relu: Bool = false) -> Tensor {
     precondition(x.rank == 4, "batchNorm2d: input \(x.shape) is not [N, C, H, W]")
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     for t in [weight, bias, runningMean, runningVar] {
@@ -47,7 +49,7 @@ public func batchNorm2d(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean
         let a = (0..<c).map { (weight?.pointer[$0] ?? 1) / (variance.pointer[$0] + eps).squareRoot() }
         let b = (0..<c).map { bias?.pointer[$0] ?? 0 }
         BatchNormNHWC.normalize(x: input.pointer, out: out.pointer, rows: m, channels: c, mean: mean.toArray(),
-                                scale: a, shift: b)
+                                scale: a, shift: b, relu: relu)
     } else {
         if batchStats {
             let (mu, v) = ReferenceBatchNorm.statistics(n: n, c: c, hw: h * w, x: input.pointer)
@@ -57,6 +59,7 @@ public func batchNorm2d(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean
         ReferenceBatchNorm.forward(n: n, c: c, hw: h * w, x: input.pointer, mean: mean.toArray(),
                                    variance: variance.toArray(), eps: eps, gamma: weight?.pointer,
                                    beta: bias?.pointer, out: out.pointer)
+        if relu { for i in 0..<out.count { out.pointer[i] = Swift.max(out.pointer[i], 0) } }
     }
     if training, let runningMean, let runningVar {
         let (rm, rv, mu, v) = (runningMean.pointer, runningVar.pointer, mean.pointer, variance.pointer)
@@ -70,8 +73,9 @@ public func batchNorm2d(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean
     var inputs = [input]
     let weightIndex = weight.map { inputs.append($0); return inputs.count - 1 }
     let biasIndex = bias.map { inputs.append($0); return inputs.count - 1 }
-    recordOp("batchnorm", out, inputs) { grad, needs in
-        let gy = grad.converted(to: input.format)
+    let y = out.detached()
+    recordOp(relu ? "batchnorm_relu" : "batchnorm", out, inputs) { grad, needs in
+        let gy = relu ? broadcastMap(grad.converted(to: input.format), y, ReLUGrad()) : grad.converted(to: input.format)
         let needX = needs[0]
         let needGamma = weightIndex.map { needs[$0] } ?? false
         let needBeta = biasIndex.map { needs[$0] } ?? false

@@ -20,6 +20,9 @@ struct Div: BinaryKernel { func callAsFunction(_ a: Float, _ b: Float) -> Float 
 /// ReLU's backward from its output: g where y > 0, else 0.
 struct ReLUGrad: BinaryKernel { func callAsFunction(_ g: Float, _ y: Float) -> Float { y > 0 ? g : 0 } }
 
+/// max(a + b, 0).
+struct AddReLU: BinaryKernel { func callAsFunction(_ a: Float, _ b: Float) -> Float { Swift.max(a + b, 0) } }
+
 /// max(x, 0); NaN stays NaN, as in PyTorch.
 struct ReLU: UnaryKernel { func callAsFunction(_ x: Float) -> Float { Swift.max(x, 0) } }
 struct Negate: UnaryKernel { func callAsFunction(_ x: Float) -> Float { -x } }

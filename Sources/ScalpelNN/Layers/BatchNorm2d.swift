@@ -39,11 +39,15 @@ public final class BatchNorm2d: Module {
          ("num_batches_tracked", Buffer(numBatchesTracked, storedAs: .int64))]
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        if !isTraining, let prior = testTimePrior, prior.isFinite { return normalizedWithPrior(x, strength: prior) }
+    /// Normalizes `x`; with `relu`, returns relu(bn(x)) from the same pass.
+    public func callAsFunction(_ x: Tensor, relu: Bool = false) -> Tensor {
+        if !isTraining, let prior = testTimePrior, prior.isFinite {
+            let y = normalizedWithPrior(x, strength: prior)
+            return relu ? y.relu() : y
+        }
         if isTraining { numBatchesTracked.withUnsafeMutableBufferPointer { $0[0] += 1 } }
         return batchNorm2d(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-                           training: isTraining, momentum: momentum, eps: eps)
+                           training: isTraining, momentum: momentum, eps: eps, relu: relu)
     }
 }
 
