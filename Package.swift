@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
         .testTarget(name: "ScalpelTuningTests", dependencies: ["ScalpelTuning", "SafeTensors"]),
-        .testTarget(name: "ScalpelAdaptationTests", dependencies: ["ScalpelAdaptation", "ScalpelNN", "ScalpelData"]),
+        .testTarget(name: "ScalpelAdaptationTests", dependencies: ["ScalpelAdaptation", "ScalpelNN", "ScalpelData", "ScalpelTuning"]),
         .testTarget(name: "ScalpelAnalysisTests", dependencies: ["ScalpelAnalysis", "ScalpelNN", "ScalpelTuning"]),
         .testTarget(name: "ScalpelExperimentsTests",
                     dependencies: ["ScalpelExperiments", "ScalpelTuning", "ScalpelAdaptation", "ScalpelNN",

@@ -1,33 +1,6 @@
 import ScalpelData
 import ScalpelEngine
 import ScalpelNN
-import ScalpelTuning
-
-/// The reference points of an adaptation run on one test set: the accuracy without adaptation
-/// (evaluation mode) and, for MEMO with a finite prior, the accuracy with BatchNorm's prior
-/// alone (one image at a time, no gradient step), which separates the effect of normalization
-/// from the effect of the updates. They depend only on the model, the test set and the prior,
-/// so runs that share these can share them.
-public struct AdaptationBaselines: Sendable, Codable, Equatable {
-    public var noAdaptation: Double
-    public var priorOnly: Double?
-
-    public init(noAdaptation: Double, priorOnly: Double?) {
-        self.noAdaptation = noAdaptation
-        self.priorOnly = priorOnly
-    }
-
-    /// Measures both on `model` (left as it was) for `settings`' method and prior.
-    public static func measure(_ model: BlockModel, on test: ImageSet, settings: AdaptationSettings) -> AdaptationBaselines {
-        let noAdaptation = evaluate(model, on: ExampleSet(test)).accuracy
-        guard settings.method == .memo, let n = settings.priorStrength else {
-            return AdaptationBaselines(noAdaptation: noAdaptation, priorOnly: nil)
-        }
-        let predictions = predictOneByOne(model, on: test, normalization: .prior(n))
-        let hits = zip(predictions, test.labels).filter { $0 == $1 }.count
-        return AdaptationBaselines(noAdaptation: noAdaptation, priorOnly: Double(hits) / Double(max(test.count, 1)))
-    }
-}
 
 /// What one adaptation run measured.
 public struct AdaptationOutcome: Sendable, Codable {
@@ -37,12 +10,17 @@ public struct AdaptationOutcome: Sendable, Codable {
     /// Tensors and parameter elements that adapted.
     public var trainableTensors: Int
     public var trainableParameters: Int
+    /// The baselines' cumulative accuracy at the points of `result.curve` (on the same images);
+    /// empty when the baselines carry no predictions.
+    public var baselineCurve: [BaselinePoint]
 
-    public init(baselines: AdaptationBaselines, result: AdaptationResult, trainableTensors: Int, trainableParameters: Int) {
+    public init(baselines: AdaptationBaselines, result: AdaptationResult, trainableTensors: Int, trainableParameters: Int,
+                baselineCurve: [BaselinePoint] = []) {
         self.baselines = baselines
         self.result = result
         self.trainableTensors = trainableTensors
         self.trainableParameters = trainableParameters
+        self.baselineCurve = baselineCurve
     }
 }
 
@@ -94,6 +72,7 @@ public enum AdaptationRun {
             result = try tent.run(test, batchSize: settings.batchSize ?? 64, every: every, progress: progress)
         }
         return AdaptationOutcome(baselines: baselines, result: result, trainableTensors: trained.count,
-                                 trainableParameters: trained.reduce(0) { $0 + (sizes[$1] ?? 0) })
+                                 trainableParameters: trained.reduce(0) { $0 + (sizes[$1] ?? 0) },
+                                 baselineCurve: baselines.curve(at: result.curve.map(\.seen), labels: test.labels))
     }
 }

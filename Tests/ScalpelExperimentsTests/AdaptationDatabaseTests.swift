@@ -18,7 +18,7 @@ import ScalpelAdaptation
         let r = try #require(runs.first)
         // Predictions [0, 1, 0, 0, 2, 0] against labels 0: 4 of 6 right.
         #expect(r.adaptedAccuracy == 4.0 / 6.0)
-        #expect(r.noAdaptationAccuracy == 0.5 && r.priorOnlyAccuracy == 0.6)
+        #expect(r.noAdaptationAccuracy == 0.5 && r.priorOnlyAccuracy == 4.0 / 6.0)
         #expect(r.decodedPredictions == [0, 1, 0, 0, 2, 0])
         #expect(r.method == "memo" && r.mode == "online" && r.selection == "all" && r.prior == 16 && r.batchSize == nil)
         #expect(r.learningRate == 2e-6, "the learning rate as written, not Float's widening 1.9999999e-06")
@@ -28,6 +28,9 @@ import ScalpelAdaptation
         #expect(points.map(\.seen) == [2, 4, 6])
         #expect(points.map(\.cumulativeAccuracy) == [0.5, 0.75, 4.0 / 6.0])
         #expect(points.map(\.windowAccuracy) == [0.5, 1.0, 0.5])
+        // The baselines on the same first images: no adaptation 1/2, 2/4, 3/6; prior alone 2/2, 3/4, 4/6.
+        #expect(points.map(\.noAdaptationAccuracy) == [0.5, 0.5, 0.5])
+        #expect(points.map(\.priorOnlyAccuracy) == [1.0, 0.75, 4.0 / 6.0])
         #expect(try db.finishedAdaptationKeys() == [planned.key])
     }
 

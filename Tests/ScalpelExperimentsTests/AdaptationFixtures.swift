@@ -15,13 +15,15 @@ enum AdaptationFixtures {
                                                          shiftLabel: "fmnist-c:gaussian_noise:5", every: every))
     }
 
-    /// An outcome on 6 images of class 0: `predictions` given, a curve point every 2 images.
-    static func outcome(_ predictions: [Int] = [0, 1, 0, 0, 2, 0], noAdaptation: Double = 0.5,
-                        priorOnly: Double? = 0.6) -> AdaptationOutcome {
-        AdaptationOutcome(baselines: AdaptationBaselines(noAdaptation: noAdaptation, priorOnly: priorOnly),
-                          result: AdaptationResult(predictions: predictions, labels: Array(repeating: 0, count: predictions.count),
-                                                   every: 2, meanLoss: 1.5, seconds: 3),
-                          trainableTensors: 4, trainableParameters: 1234)
+    /// An outcome on 6 images of class 0: `predictions` given, a curve point every 2 images;
+    /// without adaptation 3 of 6 right (0, 1, 0, 1, 0, 1), with the prior alone 4 of 6 (0, 0, 0, 1, 0, 1).
+    static func outcome(_ predictions: [Int] = [0, 1, 0, 0, 2, 0]) -> AdaptationOutcome {
+        let labels = Array(repeating: 0, count: predictions.count)
+        let baselines = AdaptationBaselines(noAdaptation: 0.5, priorOnly: 4.0 / 6.0, noAdaptationPredictions: [0, 1, 0, 1, 0, 1],
+                                            priorOnlyPredictions: [0, 0, 0, 1, 0, 1])
+        let result = AdaptationResult(predictions: predictions, labels: labels, every: 2, meanLoss: 1.5, seconds: 3)
+        return AdaptationOutcome(baselines: baselines, result: result, trainableTensors: 4, trainableParameters: 1234,
+                                 baselineCurve: baselines.curve(at: result.curve.map(\.seen), labels: labels))
     }
 
     /// A finished record and its curve rows, started at a whole second (dates round-trip to ms).
@@ -30,7 +32,7 @@ enum AdaptationFixtures {
         var r = AdaptationRunRecord(planned: planned, outcome: outcome, startedAt: Date(timeIntervalSince1970: second),
                                     toolCommit: "abc")
         r.finishedAt = Date(timeIntervalSince1970: second + 5)
-        return (r, AdaptationCurveRow.rows(runKey: planned.key, result: outcome.result))
+        return (r, AdaptationCurveRow.rows(runKey: planned.key, outcome: outcome))
     }
 
     /// A temporary database path.

@@ -11,7 +11,8 @@ import ScalpelExperiments
 /// | memo online stem, sgd | 0: 0.56 / 0.58; seed 1 failed |
 /// | tent online all | 0: 0.78 / 0.80 |
 ///
-/// Every run: no adaptation 0.50; MEMO's prior alone 0.60 (TENT has none).
+/// Every run: no adaptation 0.50 (cumulative 0.40 after 50 images); MEMO's prior alone 0.60
+/// (0.56 after 50; TENT has none).
 enum AdaptationReportFixture {
     static let episodic = AdaptationOptimizer(kind: .adamw, learningRate: 1e-4, weightDecay: 0.01)
     static let online = AdaptationOptimizer(kind: .sgd, learningRate: 2e-6)
@@ -35,13 +36,16 @@ enum AdaptationReportFixture {
                 out.append((AdaptationRunRecord(planned: planned, failure: "killed", seconds: 1, startedAt: clock, toolCommit: "abc"), []))
                 return
             }
-            let p = predictions(hits)
-            let outcome = AdaptationOutcome(
-                baselines: AdaptationBaselines(noAdaptation: 0.5, priorOnly: settings.method == .memo ? 0.6 : nil),
-                result: AdaptationResult(predictions: p, labels: Array(repeating: 0, count: 100), every: 50, meanLoss: 2, seconds: 1),
-                trainableTensors: 2, trainableParameters: 100)
+            let labels = Array(repeating: 0, count: 100)
+            let memo = settings.method == .memo
+            let baselines = AdaptationBaselines(noAdaptation: 0.5, priorOnly: memo ? 0.6 : nil,
+                                                noAdaptationPredictions: predictions((20, 30)),
+                                                priorOnlyPredictions: memo ? predictions((28, 32)) : nil)
+            let result = AdaptationResult(predictions: predictions(hits), labels: labels, every: 50, meanLoss: 2, seconds: 1)
+            let outcome = AdaptationOutcome(baselines: baselines, result: result, trainableTensors: 2, trainableParameters: 100,
+                                            baselineCurve: baselines.curve(at: [50, 100], labels: labels))
             out.append((AdaptationRunRecord(planned: planned, outcome: outcome, startedAt: clock, toolCommit: "abc"),
-                        AdaptationCurveRow.rows(runKey: planned.key, result: outcome.result)))
+                        AdaptationCurveRow.rows(runKey: planned.key, outcome: outcome)))
         }
         for (seed, total) in [62, 64, 66].enumerated() {
             add(.memo(mode: .episodic, selection: "all", optimizer: episodic), seed: UInt64(seed), hits: (31, total - 31))

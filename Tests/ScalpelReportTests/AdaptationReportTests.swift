@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import ScalpelExperiments
+import ScalpelTuning
 @testable import ScalpelReport
 
 /// The adaptation part of the report against hand computations on `AdaptationReportFixture`.
@@ -55,25 +56,39 @@ import ScalpelExperiments
     @Test func theOnlineCurveTable() throws {
         let panel = try #require(data.adaptationPanels.first)
         let table = try #require(data.onlineAdaptationTable(panel))
-        #expect(table.header == ["images seen", "memo all", "memo stem", "tent all"])
-        #expect(table.rows == [["50", "52.0 (2.0)", "56.0 (0.0)", "78.0 (0.0)"], ["100", "42.0 (2.0)", "58.0 (0.0)", "80.0 (0.0)"]])
+        #expect(table.header == ["images seen", "memo all", "memo stem", "tent all", "no adaptation", "prior only"])
+        #expect(table.rows == [["50", "52.0 (2.0)", "56.0 (0.0)", "78.0 (0.0)", "40.0", "56.0"],
+                               ["100", "42.0 (2.0)", "58.0 (0.0)", "80.0 (0.0)", "50.0", "60.0"]])
+        #expect(panel.baselineCurve.map(\.seen) == [50, 100])
     }
 
     @Test func theFigureDrawsALinePerOnlineSelection() throws {
         let figure = try #require(Report(data: data, source: "tta.sqlite").figures.first)
         #expect(figure.file == "figure4-online-adaptation.svg")
         let svg = figure.svg
-        #expect(svg.components(separatedBy: "<polyline").count - 1 == 3, "memo all, memo stem, tent all")
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 5, "memo all, memo stem, tent all and the two baselines")
         for point in ["memo all: 52.0 (2.0) after 50 images", "memo all: 42.0 (2.0) after 100 images",
                       "memo stem: 58.0 (0.0) after 100 images", "tent all: 78.0 (0.0) after 50 images"] {
             #expect(svg.contains("<title>\(point)</title>"), "\(point)")
         }
         #expect(!svg.contains("memo all: 64.0"), "episodic runs are not drawn")
-        #expect(svg.contains(">no adaptation (50.0%)</text>") && svg.contains(">BatchNorm prior only (60.0%)</text>"))
+        #expect(svg.contains(">no adaptation, same images</text>") && svg.contains(">BatchNorm prior only, same images</text>"))
+        #expect(svg.contains("<title>no adaptation: 40.0% after 50 images</title>"))
+        #expect(svg.contains("<title>BatchNorm prior only: 60.0% after 100 images</title>"))
         #expect(svg.contains("stroke-dasharray=\"6 4\""))
         // Standard-error whiskers only where there are several seeds: memo all's two points.
         let whiskers = svg.components(separatedBy: "\n").filter { $0.hasPrefix("<line") && $0.contains("stroke=\"\(Palette.color(0))\"") }
         #expect(whiskers.count == 2 + 1, "two whiskers and the legend swatch")
+    }
+
+    @Test func withoutBaselineCurvesTheBaselinesAreLevels() throws {
+        let point = (seen: 10, accuracy: Summary(mean: 0.7, standardError: 0, count: 1))
+        let svg = try #require(OnlineAdaptationFigure.svg(panels: [
+            .init(title: "p", series: [.init(label: "memo all", points: [point])], noAdaptation: .level(0.5), priorOnly: nil),
+        ], title: "t"))
+        #expect(svg.contains(">no adaptation, whole test set (50.0%)</text>"))
+        #expect(!svg.contains("BatchNorm prior only"))
+        #expect(OnlineAdaptationFigure.svg(panels: [.init(title: "p", series: [])], title: "t") == nil)
     }
 
     @Test func theReportWritesTheAdaptationFiles() throws {

@@ -131,7 +131,9 @@ public struct AdaptationRunRecord: Codable, Sendable, Equatable, FetchableRecord
     }
 }
 
-/// A row of `adaptation_curves`: the cumulative accuracy of a run after `seen` test images.
+/// A row of `adaptation_curves`: the cumulative accuracy of a run after `seen` test images, and
+/// that of its baselines on the same images (a harder or easier start of the test set moves
+/// them alike, so a curve is read against them, not against their final accuracy).
 public struct AdaptationCurveRow: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "adaptation_curves"
 
@@ -140,22 +142,33 @@ public struct AdaptationCurveRow: Codable, Sendable, Equatable, FetchableRecord,
     public var cumulativeAccuracy: Double
     /// Accuracy of the images since the previous point only.
     public var windowAccuracy: Double
+    /// The baselines' cumulative accuracy on the same `seen` images (nil when not measured).
+    public var noAdaptationAccuracy: Double?
+    public var priorOnlyAccuracy: Double?
 
     enum CodingKeys: String, CodingKey {
         case seen
         case runKey = "run_key", cumulativeAccuracy = "cumulative_accuracy", windowAccuracy = "window_accuracy"
+        case noAdaptationAccuracy = "no_adaptation_accuracy", priorOnlyAccuracy = "prior_only_accuracy"
     }
 
-    public init(runKey: String, seen: Int, cumulativeAccuracy: Double, windowAccuracy: Double) {
+    public init(runKey: String, seen: Int, cumulativeAccuracy: Double, windowAccuracy: Double,
+                noAdaptationAccuracy: Double? = nil, priorOnlyAccuracy: Double? = nil) {
         self.runKey = runKey
         self.seen = seen
         self.cumulativeAccuracy = cumulativeAccuracy
         self.windowAccuracy = windowAccuracy
+        self.noAdaptationAccuracy = noAdaptationAccuracy
+        self.priorOnlyAccuracy = priorOnlyAccuracy
     }
 
-    /// The curve of a finished run, one row per point.
-    public static func rows(runKey: String, result: AdaptationResult) -> [AdaptationCurveRow] {
-        result.curve.map { AdaptationCurveRow(runKey: runKey, seen: $0.seen, cumulativeAccuracy: $0.cumulativeAccuracy,
-                                              windowAccuracy: $0.windowAccuracy) }
+    /// The curve of a finished run, one row per point, with its baselines' points.
+    public static func rows(runKey: String, outcome: AdaptationOutcome) -> [AdaptationCurveRow] {
+        let baselines = Dictionary(outcome.baselineCurve.map { ($0.seen, $0) }, uniquingKeysWith: { a, _ in a })
+        return outcome.result.curve.map {
+            AdaptationCurveRow(runKey: runKey, seen: $0.seen, cumulativeAccuracy: $0.cumulativeAccuracy,
+                               windowAccuracy: $0.windowAccuracy, noAdaptationAccuracy: baselines[$0.seen]?.noAdaptation,
+                               priorOnlyAccuracy: baselines[$0.seen]?.priorOnly)
+        }
     }
 }

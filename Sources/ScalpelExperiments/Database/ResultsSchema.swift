@@ -24,8 +24,8 @@ import GRDB
 ///                     trainable_parameters, no_adaptation_accuracy, prior_only_accuracy,
 ///                     adapted_accuracy, mean_loss, predictions JSON, seconds, started_at,
 ///                     finished_at, tool_commit)
-///     adaptation_curves(run_key → adaptation_runs.key, seen, cumulative_accuracy, window_accuracy)
-///                                                                         PK (run_key, seen)
+///     adaptation_curves(run_key → adaptation_runs.key, seen, cumulative_accuracy, window_accuracy,
+///                       no_adaptation_accuracy, prior_only_accuracy)      PK (run_key, seen)
 ///
 /// Migrations are applied in order when a database is opened for writing, so a database made
 /// before a migration gains its tables and keeps its rows; opened for reading, a database
@@ -137,6 +137,8 @@ extension ResultsSchema {
             t.column("seen", .integer).notNull()
             t.column("cumulative_accuracy", .double).notNull()
             t.column("window_accuracy", .double).notNull()
+            t.column("no_adaptation_accuracy", .double)
+            t.column("prior_only_accuracy", .double)
             t.primaryKey(["run_key", "seen"])
         }
     }

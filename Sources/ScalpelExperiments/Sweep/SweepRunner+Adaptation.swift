@@ -49,7 +49,7 @@ extension SweepRunner {
                                                     every: run.configuration.every, baselines: baselines[baselineKey])
                 baselines[baselineKey] = outcome.baselines
                 record = AdaptationRunRecord(planned: run, outcome: outcome, startedAt: started, toolCommit: toolCommit)
-                curve = AdaptationCurveRow.rows(runKey: run.key, result: outcome.result)
+                curve = AdaptationCurveRow.rows(runKey: run.key, outcome: outcome)
             } catch {
                 record = AdaptationRunRecord(planned: run, failure: "\(error)", seconds: Date().timeIntervalSince(started),
                                              startedAt: started, toolCommit: toolCommit)

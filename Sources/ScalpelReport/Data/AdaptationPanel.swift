@@ -51,6 +51,10 @@ public struct AdaptationPanel: Sendable {
     public let splitSeed: Int64
     public let testSize: Int
     public let cells: [AdaptationCell]
+    /// The baselines' cumulative accuracy on the same first images, at the points the runs'
+    /// curves recorded them: no adaptation from any run (it depends only on the test set),
+    /// BatchNorm's prior alone from the MEMO runs when they all use one prior (else nil).
+    public let baselineCurve: [(seen: Int, noAdaptation: Double, priorOnly: Double?)]
 
     /// The cells of online runs (online MEMO and TENT): the curves of Figure 4 (right).
     public var onlineCells: [AdaptationCell] { cells.filter { $0.settings.mode == .online && !$0.curve.isEmpty } }
@@ -78,13 +82,30 @@ public struct AdaptationPanel: Sendable {
         }
         return panelOrder.map { p in
             let first = firstRun[p]!
+            let cells = (cellOrder[p] ?? []).map { c in
+                AdaptationCell(cellKey: c, settings: identities[c]!.settings, runs: cellRuns[c] ?? [], curves: curves)
+            }
             return AdaptationPanel(architecture: first.architecture, checkpointSHA256: first.checkpointSHA256, shift: first.shift,
-                                   splitSeed: first.splitSeed, testSize: first.testSize,
-                                   cells: (cellOrder[p] ?? []).map { c in
-                                       AdaptationCell(cellKey: c, settings: identities[c]!.settings, runs: cellRuns[c] ?? [],
-                                                      curves: curves)
-                                   })
+                                   splitSeed: first.splitSeed, testSize: first.testSize, cells: cells,
+                                   baselineCurve: baselineCurve(cells, curves: curves))
         }
+    }
+
+    /// The panel's baseline curve from its runs' curve rows (see `baselineCurve`).
+    static func baselineCurve(_ cells: [AdaptationCell],
+                              curves: [String: [AdaptationCurveRow]]) -> [(seen: Int, noAdaptation: Double, priorOnly: Double?)] {
+        let memoPriors = Set(cells.filter { $0.settings.method == .memo }.map { $0.settings.priorStrength.map(Double.init) ?? .infinity })
+        var plain: [Int: Double] = [:], prior: [Int: Double] = [:]
+        for cell in cells {
+            let sharesPrior = cell.settings.method == .memo && memoPriors.count == 1
+            for run in cell.runs where run.status != .failed {
+                for row in curves[run.key] ?? [] {
+                    if let v = row.noAdaptationAccuracy, plain[row.seen] == nil { plain[row.seen] = v }
+                    if sharesPrior, let v = row.priorOnlyAccuracy, prior[row.seen] == nil { prior[row.seen] = v }
+                }
+            }
+        }
+        return plain.keys.sorted().map { ($0, plain[$0]!, prior[$0]) }
     }
 }
 

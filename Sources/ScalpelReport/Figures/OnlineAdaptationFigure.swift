@@ -4,7 +4,8 @@ import ScalpelTuning
 /// The paper's Figure 4 (right): online test-time adaptation's cumulative accuracy against the
 /// number of test images seen, one line per selection (with standard-error whiskers over seeds),
 /// one panel per test set, and the accuracy without adaptation (and with BatchNorm's prior
-/// alone, when the panel has one) as dashed reference lines.
+/// alone, when the panel has one) as dashed references: their cumulative accuracy on the same
+/// images when known, else their accuracy over the whole test set as a level.
 public enum OnlineAdaptationFigure {
     /// One line: a label and its points (images seen, cumulative accuracy over seeds).
     public struct Series: Sendable {
@@ -17,15 +18,30 @@ public enum OnlineAdaptationFigure {
         }
     }
 
+    /// A baseline to read the lines against (fractions).
+    public enum Reference: Sendable {
+        /// Cumulative accuracy on the same first images, by images seen.
+        case curve([(seen: Int, accuracy: Double)])
+        /// Accuracy over the whole test set, drawn as a level.
+        case level(Double)
+
+        var values: [Double] {
+            switch self {
+            case .curve(let points): points.map(\.accuracy)
+            case .level(let v): [v]
+            }
+        }
+    }
+
     /// One test set.
     public struct Panel: Sendable {
         public var title: String
         public var series: [Series]
-        /// Reference accuracies (fractions), drawn dashed across the panel.
-        public var noAdaptation: Double?
-        public var priorOnly: Double?
+        /// References, drawn dashed.
+        public var noAdaptation: Reference?
+        public var priorOnly: Reference?
 
-        public init(title: String, series: [Series], noAdaptation: Double? = nil, priorOnly: Double? = nil) {
+        public init(title: String, series: [Series], noAdaptation: Reference? = nil, priorOnly: Reference? = nil) {
             self.title = title
             self.series = series
             self.noAdaptation = noAdaptation
@@ -56,7 +72,7 @@ public enum OnlineAdaptationFigure {
         let maxSeen = Double(panel.series.flatMap { $0.points.map(\.seen) }.max() ?? 1)
         let values = panel.series.flatMap { $0.points.flatMap { [$0.accuracy.mean - $0.accuracy.standardError,
                                                                   $0.accuracy.mean + $0.accuracy.standardError] } }
-            + [panel.noAdaptation, panel.priorOnly].compactMap { $0 }
+            + [panel.noAdaptation, panel.priorOnly].flatMap { $0?.values ?? [] }
         let low = 100 * (values.min() ?? 0), high = 100 * (values.max() ?? 1)
         let yTicks = Palette.ticks(low, max(high, low + 1))
         let yMin = min(yTicks.first!, low), yMax = max(yTicks.last!, high)
@@ -75,13 +91,22 @@ public enum OnlineAdaptationFigure {
         if yAxisLabel { c.text("cumulative accuracy (%)", x: 14, y: top + height / 2, size: 11, anchor: "middle", rotate: -90) }
 
         var legend: [(label: String, color: String, dash: String?)] = []
-        if let v = panel.noAdaptation {
-            c.line(x0, y(v), x0 + width, y(v), stroke: "#555", width: 1.2, dash: "6 4")
-            legend.append((String(format: "no adaptation (%.1f%%)", 100 * v), "#555", "6 4"))
-        }
-        if let v = panel.priorOnly {
-            c.line(x0, y(v), x0 + width, y(v), stroke: "#999", width: 1.2, dash: "2 3")
-            legend.append((String(format: "BatchNorm prior only (%.1f%%)", 100 * v), "#999", "2 3"))
+        for (reference, name, color, dash) in [(panel.noAdaptation, "no adaptation", "#555", "6 4"),
+                                               (panel.priorOnly, "BatchNorm prior only", "#999", "2 3")] {
+            switch reference {
+            case .curve(let points)?:
+                c.polyline(points.map { (x(Double($0.seen)), y($0.accuracy)) }, stroke: color, width: 1.2, dash: dash)
+                for p in points {
+                    c.circle(x(Double(p.seen)), y(p.accuracy), r: 1.5, fill: color,
+                             title: "\(name): " + String(format: "%.1f%%", 100 * p.accuracy) + " after \(p.seen) images")
+                }
+                legend.append(("\(name), same images", color, dash))
+            case .level(let v)?:
+                c.line(x0, y(v), x0 + width, y(v), stroke: color, width: 1.2, dash: dash)
+                legend.append(("\(name), whole test set (" + String(format: "%.1f%%", 100 * v) + ")", color, dash))
+            case nil:
+                continue
+            }
         }
         for (k, s) in panel.series.enumerated() {
             let color = Palette.color(k)

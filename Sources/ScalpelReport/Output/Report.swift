@@ -80,16 +80,23 @@ public struct Report {
                 let cells = p.onlineCells
                 guard !cells.isEmpty else { return nil }
                 let series = zip(p.labels(cells), cells).map { OnlineAdaptationFigure.Series(label: $0, points: $1.curve) }
-                // BatchNorm's prior alone is drawn when the panel's MEMO runs share one (TENT has none).
+                // The baselines on the same images when the runs recorded them, else their levels;
+                // BatchNorm's prior alone only when the panel's MEMO runs share one (TENT has none).
+                let curve = p.baselineCurve
                 let priors = Set(cells.compactMap { $0.priorOnly?.mean })
-                return OnlineAdaptationFigure.Panel(title: data.title(of: p), series: series,
-                                                    noAdaptation: cells.first?.noAdaptation?.mean,
-                                                    priorOnly: priors.count == 1 ? priors.first : nil)
+                let noAdaptation: OnlineAdaptationFigure.Reference? = curve.isEmpty
+                    ? cells.first?.noAdaptation.map { .level($0.mean) } : .curve(curve.map { ($0.seen, $0.noAdaptation) })
+                let priorCurve = curve.compactMap { b in b.priorOnly.map { (seen: b.seen, accuracy: $0) } }
+                let priorOnly: OnlineAdaptationFigure.Reference? = !priorCurve.isEmpty
+                    ? .curve(priorCurve) : (priors.count == 1 ? .level(priors.first!) : nil)
+                return OnlineAdaptationFigure.Panel(title: data.title(of: p), series: series, noAdaptation: noAdaptation,
+                                                    priorOnly: priorOnly)
             }
             guard let svg = OnlineAdaptationFigure.svg(panels: panels, title: "Online test-time adaptation — \(a)") else { return nil }
             return ("figure4-online-adaptation\(architectures.count > 1 ? "-\(a)" : "").svg",
                     "Cumulative accuracy against test images seen while adapting online, a line per selection " +
-                    "(mean over seeds, standard-error whiskers); dashed: no adaptation and BatchNorm's prior alone (Figure 4, right).",
+                    "(mean over seeds, standard-error whiskers); dashed: no adaptation and BatchNorm's prior alone on the " +
+                    "same images (Figure 4, right).",
                     svg)
         }
     }

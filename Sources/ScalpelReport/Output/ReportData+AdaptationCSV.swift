@@ -31,11 +31,13 @@ extension ReportData {
             guard let r = byKey[key] else { continue }
             for p in points {
                 rows.append([key, r.shift, r.method, r.mode, r.selection, "\(Float(r.learningRate))", "\(r.seed)", "\(p.seen)",
-                             "\(p.cumulativeAccuracy)", "\(p.windowAccuracy)"])
+                             "\(p.cumulativeAccuracy)", "\(p.windowAccuracy)", p.noAdaptationAccuracy.map { "\($0)" } ?? "",
+                             p.priorOnlyAccuracy.map { "\($0)" } ?? ""])
             }
         }
         return CSV.document(header: ["run_key", "shift", "method", "mode", "selection", "learning_rate", "seed", "seen",
-                                     "cumulative_accuracy", "window_accuracy"], rows: rows)
+                                     "cumulative_accuracy", "window_accuracy", "no_adaptation_accuracy", "prior_only_accuracy"],
+                            rows: rows)
     }
 
     /// One line per adaptation configuration and test set: the summaries over seeds.

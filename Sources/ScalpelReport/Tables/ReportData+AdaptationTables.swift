@@ -30,10 +30,20 @@ extension ReportData {
         guard !cells.isEmpty else { return nil }
         let seen = Set(cells.flatMap { $0.curve.map(\.seen) }).sorted()
         let byCell = cells.map { c in Dictionary(c.curve.map { ($0.seen, $0.accuracy) }, uniquingKeysWith: { a, _ in a }) }
+        let baselines = Dictionary(panel.baselineCurve.map { ($0.seen, $0) }, uniquingKeysWith: { a, _ in a })
+        let hasPrior = panel.baselineCurve.contains { $0.priorOnly != nil }
+        func level(_ v: Double?) -> String { v.map { String(format: "%.1f", 100 * $0) } ?? "–" }
+        var header = ["images seen"] + panel.labels(cells)
+        if !baselines.isEmpty { header.append("no adaptation") }
+        if hasPrior { header.append("prior only") }
         return Table(title: "Online adaptation: cumulative accuracy against test images seen, \(title(of: panel))",
-                     header: ["images seen"] + panel.labels(cells),
-                     rows: seen.map { n in ["\(n)"] + byCell.map { Format.percent($0[n]) } },
+                     header: header,
+                     rows: seen.map { n in
+                         ["\(n)"] + byCell.map { Format.percent($0[n]) } + (baselines.isEmpty ? [] : [level(baselines[n]?.noAdaptation)])
+                             + (hasPrior ? [level(baselines[n]?.priorOnly)] : [])
+                     },
                      note: "Accuracy (%) of the predictions on the first N test images, made while adapting online; " +
-                        "mean (standard error) over seeds (the paper's Figure 4, right).")
+                        "mean (standard error) over seeds (the paper's Figure 4, right). The last columns: the baselines' " +
+                        "accuracy on the same first N images.")
     }
 }

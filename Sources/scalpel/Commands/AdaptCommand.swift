@@ -213,9 +213,15 @@ struct AdaptCommand: ParsableCommand {
         print(String(format: "adapted: %.2f%% (%+.2f points; %.0f s)", 100 * result.accuracy,
                      100 * (result.accuracy - outcome.baselines.noAdaptation), result.seconds))
         if settings.mode == .online {
-            print("images seen | cumulative accuracy % | accuracy % since previous point")
+            // The baselines on the same first images: a hard start of the test set lowers every column.
+            let baselines = Dictionary(outcome.baselineCurve.map { ($0.seen, $0) }, uniquingKeysWith: { a, _ in a })
+            print("images seen | cumulative accuracy % | accuracy % since previous point | no adaptation % | prior only %")
             for p in result.curve {
-                print(String(format: "%11d | %21.2f | %.2f", p.seen, 100 * p.cumulativeAccuracy, 100 * p.windowAccuracy))
+                let b = baselines[p.seen]
+                let plain = b.map { String(format: "%.2f", 100 * $0.noAdaptation) } ?? "–"
+                let prior = b?.priorOnly.map { String(format: "%.2f", 100 * $0) } ?? "–"
+                print(String(format: "%11d | %21.2f | %31.2f | ", p.seen, 100 * p.cumulativeAccuracy, 100 * p.windowAccuracy) +
+                      String(repeating: " ", count: max(0, 15 - plain.count)) + plain + " | " + prior)
             }
         }
         if let json {
@@ -227,7 +233,7 @@ struct AdaptCommand: ParsableCommand {
         }
         if let database, let planned, let db {
             let record = AdaptationRunRecord(planned: planned, outcome: outcome, startedAt: started, toolCommit: ToolVersion.commit)
-            let replaced = try database.record(record, curve: AdaptationCurveRow.rows(runKey: planned.key, result: result),
+            let replaced = try database.record(record, curve: AdaptationCurveRow.rows(runKey: planned.key, outcome: outcome),
                                                model: ModelRecord(checkpointSHA256: planned.identity.checkpointSHA256,
                                                                   checkpoint: checkpoint, model: net))
             print(replaced ? "replaced the run of the same identity in \(db) (key \(planned.key.prefix(12)))"

@@ -22,6 +22,8 @@ struct AdaptReport: Encodable {
     var trainableTensors: Int
     var trainableParameters: Int
     var result: AdaptationResult
+    /// The baselines' cumulative accuracy at the curve's points, on the same images.
+    var baselineCurve: [BaselinePoint]
 
     init(command: String, checkpoint: String, architecture: String, shift: String, settings: AdaptationSettings,
          splitSeed: UInt64, seed: UInt64, key: String?, outcome: AdaptationOutcome) {
@@ -43,5 +45,6 @@ struct AdaptReport: Encodable {
         trainableTensors = outcome.trainableTensors
         trainableParameters = outcome.trainableParameters
         result = outcome.result
+        baselineCurve = outcome.baselineCurve
     }
 }

@@ -33,8 +33,12 @@ struct MergeCommand: ParsableCommand {
                       "\(s.adaptationReplacedFailures) failures replaced")
             }
         }
-        let counts = try target.statusCounts()
-        print("\(into): " + counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
-            .joined(separator: ", "))
+        func describe(_ counts: [RunRecord.Status: Int]) -> String {
+            counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
+        }
+        let adaptation = Dictionary(grouping: try target.adaptationRuns(), by: \.status).mapValues(\.count)
+        print("\(into): " + [describe(try target.statusCounts()),
+                             adaptation.isEmpty ? "" : "adaptation runs: \(describe(adaptation))"]
+            .filter { !$0.isEmpty }.joined(separator: "; "))
     }
 }
