@@ -67,6 +67,22 @@ public struct AdaptationSettings: Sendable, Codable, Equatable, Hashable {
         return out
     }
 
+    /// The settings as short texts in a fixed order for the method (`online`, `adamw`,
+    /// `lr 0.001`, `wd 0`, `m 0.9`, then `B=32`, `K=1`, `N=16`, `severity 3` or `batch 64`), so
+    /// two settings of one method can be told apart by the parts that differ.
+    public var parts: [String] {
+        func g(_ v: Float) -> String { String(format: "%g", Double(v)) }
+        let o = optimizer
+        let common = [mode.rawValue, o.kind.rawValue, "lr \(g(o.learningRate))", "wd \(g(o.weightDecay))", "m \(g(o.momentum))"]
+        switch method {
+        case .memo:
+            return common + ["B=\(augmentations ?? 0)", "K=\(steps ?? 0)", "N=\(priorStrength.map(g) ?? "inf")",
+                             "severity \(augmixSeverity ?? 0)"]
+        case .tent:
+            return common + ["batch \(batchSize ?? 0)"]
+        }
+    }
+
     /// A short description for tables and legends: `adamw lr 0.0001 wd 0.01, B=32 K=1 N=16`
     /// (`m` is SGD's momentum; a severity other than 3 is named).
     public var summary: String {

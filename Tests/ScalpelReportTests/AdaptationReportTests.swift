@@ -91,6 +91,13 @@ import ScalpelTuning
         #expect(OnlineAdaptationFigure.svg(panels: [.init(title: "p", series: [])], title: "t") == nil)
     }
 
+    @Test func labelsNameOnlyTheSettingsThatTellTwinsApart() throws {
+        let panel = try #require(data.adaptationPanels.first)
+        #expect(panel.labels(panel.cells) == ["memo all, episodic, adamw, lr 0.0001, wd 0.01", "memo all, online, sgd, lr 2e-06, wd 0",
+                                              "memo stem", "tent all"])
+        #expect(panel.labels(panel.onlineCells) == ["memo all", "memo stem", "tent all"])
+    }
+
     @Test func theReportWritesTheAdaptationFiles() throws {
         let dir = temporaryDirectory("report-tta-out")
         let report = Report(data: data, source: "tta.sqlite")

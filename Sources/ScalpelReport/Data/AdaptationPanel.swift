@@ -59,11 +59,15 @@ public struct AdaptationPanel: Sendable {
     /// The cells of online runs (online MEMO and TENT): the curves of Figure 4 (right).
     public var onlineCells: [AdaptationCell] { cells.filter { $0.settings.mode == .online && !$0.curve.isEmpty } }
 
-    /// Legend labels of `cells`: method and selection, with the settings added where two cells
-    /// of the panel would otherwise share a label.
+    /// Legend labels of `cells`: method and selection, with the settings that differ added where
+    /// two cells would otherwise share a label (`tent all, lr 0.001` and `tent all, lr 1e-09`).
     public func labels(_ cells: [AdaptationCell]) -> [String] {
-        let short = cells.map(\.shortLabel)
-        return cells.map { c in short.filter { $0 == c.shortLabel }.count > 1 ? "\(c.shortLabel), \(c.settings.summary)" : c.shortLabel }
+        cells.map { c in
+            let twins = cells.filter { $0.shortLabel == c.shortLabel }
+            guard twins.count > 1 else { return c.shortLabel }
+            let differing = c.settings.parts.indices.filter { i in Set(twins.map { $0.settings.parts[i] }).count > 1 }
+            return ([c.shortLabel] + differing.map { c.settings.parts[$0] }).joined(separator: ", ")
+        }
     }
 
     /// Groups `runs` into panels and cells, both in order of first start (then key).
