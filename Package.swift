@@ -52,14 +52,15 @@ let package = Package(
                 dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"],
                 swiftSettings: optimize),
 
-        // Experiment specifications, sweeps over their grids, the results database, shards and merges.
+        // Experiment specifications, sweeps over their grids (fine-tuning and test-time adaptation runs),
+        // the results database, shards and merges.
         .target(name: "ScalpelExperiments",
-                dependencies: ["ScalpelTuning", "ScalpelData", "ScalpelNN", "SafeTensors",
+                dependencies: ["ScalpelTuning", "ScalpelAdaptation", "ScalpelData", "ScalpelNN", "SafeTensors",
                                .product(name: "GRDB", package: "GRDB.swift"),
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Logging", package: "swift-log")]),
         // Tables, SVG figures, CSV and an HTML index made from a results database.
-        .target(name: "ScalpelReport", dependencies: ["ScalpelExperiments", "ScalpelTuning"]),
+        .target(name: "ScalpelReport", dependencies: ["ScalpelExperiments", "ScalpelTuning", "ScalpelAdaptation"]),
 
         // The command-line tool.
         .executableTarget(
@@ -77,9 +78,12 @@ let package = Package(
         .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),
         .testTarget(name: "ScalpelTuningTests", dependencies: ["ScalpelTuning", "SafeTensors"]),
-        .testTarget(name: "ScalpelAdaptationTests", dependencies: ["ScalpelAdaptation", "ScalpelNN", "ScalpelData"]),
+        .testTarget(name: "ScalpelAdaptationTests", dependencies: ["ScalpelAdaptation", "ScalpelNN", "ScalpelData", "ScalpelTuning"]),
         .testTarget(name: "ScalpelAnalysisTests", dependencies: ["ScalpelAnalysis", "ScalpelNN", "ScalpelTuning"]),
-        .testTarget(name: "ScalpelExperimentsTests", dependencies: ["ScalpelExperiments", "ScalpelTuning", "ScalpelNN"]),
-        .testTarget(name: "ScalpelReportTests", dependencies: ["ScalpelReport", "ScalpelExperiments", "ScalpelTuning"]),
+        .testTarget(name: "ScalpelExperimentsTests",
+                    dependencies: ["ScalpelExperiments", "ScalpelTuning", "ScalpelAdaptation", "ScalpelNN",
+                                   .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "ScalpelReportTests",
+                    dependencies: ["ScalpelReport", "ScalpelExperiments", "ScalpelTuning", "ScalpelAdaptation"]),
     ]
 )

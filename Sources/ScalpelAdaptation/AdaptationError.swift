@@ -6,12 +6,15 @@ public enum AdaptationError: Error, CustomStringConvertible, Equatable {
     case nothingToTrain(String)
     /// The test set is empty.
     case emptyTestSet
+    /// A setting out of its range, named as in a sweep specification (`augmix_severity`, …).
+    case invalidSetting(String, String)
 
     public var description: String {
         switch self {
         case let .notPositive(what, value): "\(what) must be positive, got \(value)"
         case let .nothingToTrain(why): why
         case .emptyTestSet: "the test set is empty"
+        case let .invalidSetting(setting, why): "\(setting) \(why)"
         }
     }
 }

@@ -5,8 +5,8 @@ import ScalpelOptim
 /// The paper (A.6) found AdamW better for episodic and SGD for online MEMO. An adapter builds
 /// a fresh optimizer from this description whenever it resets (episodic MEMO after every image),
 /// so no momentum or moment estimate carries over.
-public struct AdaptationOptimizer: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable, CaseIterable { case sgd, adamw }
+public struct AdaptationOptimizer: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Codable, Hashable, CaseIterable { case sgd, adamw }
 
     public var kind: Kind
     public var learningRate: Float

@@ -7,6 +7,14 @@ import ScalpelNN
 /// is normalized with its own statistics mixed into the running ones, as MEMO predicts).
 /// The model's modes are restored afterwards.
 public func predictOneByOne(_ model: BlockModel, on set: ImageSet, normalization: TestTimeNormalization) -> [Int] {
+    predictInBatches(model, on: set, normalization: normalization, batchSize: 1)
+}
+
+/// Predictions on batches of `batchSize` images without any gradient step, BatchNorm following
+/// `normalization` (`.running`: evaluation mode, as `evaluate` predicts). The model's modes
+/// are restored afterwards.
+public func predictInBatches(_ model: BlockModel, on set: ImageSet, normalization: TestTimeNormalization,
+                             batchSize: Int = 500) -> [Int] {
     let modes = model.namedModules().map { ($0.1, $0.1.isTraining, ($0.1 as? BatchNorm2d)?.testTimePrior) }
     defer {
         for (m, training, prior) in modes {
@@ -16,6 +24,8 @@ public func predictOneByOne(_ model: BlockModel, on set: ImageSet, normalization
     }
     model.setTestTimeNormalization(normalization)
     return withNoGrad {
-        (0..<set.count).map { model(set.batch([$0])).argmax(axis: 1)[0] }
+        stride(from: 0, to: set.count, by: max(batchSize, 1)).flatMap { start in
+            model(set.batch(Array(start..<min(set.count, start + batchSize)))).argmax(axis: 1)
+        }
     }
 }

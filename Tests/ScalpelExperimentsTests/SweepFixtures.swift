@@ -15,10 +15,12 @@ enum SweepFixtures {
     }
 
     /// Writes the data store and checkpoint into `dir`; returns the checkpoint's path.
+    /// `testPerClass` test images per class: adaptation runs use the shift's default split
+    /// (100 tune / 10 validation per class), so they need more than 110 to have a test split.
     @discardableResult
-    static func prepare(_ dir: String) throws -> String {
+    static func prepare(_ dir: String, testPerClass: Int = 16) throws -> String {
         writeSet(dir + "/data/fashion-mnist", prefix: "train", perClass: 12, seed: 1)
-        writeSet(dir + "/data/fashion-mnist", prefix: "t10k", perClass: 16, seed: 2)
+        writeSet(dir + "/data/fashion-mnist", prefix: "t10k", perClass: testPerClass, seed: 2)
         let model = try ModelConfiguration(architecture: "mlp2", inChannels: 1, classes: 10, imageSize: 28, seed: 3).build()
         let path = dir + "/mlp2.safetensors"
         try Checkpoint.save(model, to: path, metadata: [
@@ -45,6 +47,28 @@ enum SweepFixtures {
         epochs: 2
         batch_size: 8
         data_dir: \(dir)/data
+        \(extra)
+        """
+    }
+
+    /// An adaptation-only spec over the fixture: 1 shift × `modes` × `selections` × seeds MEMO runs
+    /// on 8 test images with B = 2, plus `extra` lines.
+    static func adaptationSpec(_ dir: String, modes: String = "[episodic, online]", selections: String = "[all, last]",
+                               seeds: [Int] = [0, 1], extra: String = "") -> String {
+        """
+        name: fixture-adaptation
+        checkpoints: [\(dir)/mlp2.safetensors]
+        shifts: ["fmnist-c:gaussian_noise:3"]
+        seeds: \(seeds)
+        data_dir: \(dir)/data
+        adaptation:
+          - method: memo
+            modes: \(modes)
+            selections: \(selections)
+            augmentations: 2
+            learning_rates: [1e-3]
+            test_size: 8
+            every: 4
         \(extra)
         """
     }

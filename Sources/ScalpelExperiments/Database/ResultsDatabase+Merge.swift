@@ -9,17 +9,24 @@ public struct MergeSummary: Sendable, Equatable {
     public var alreadyPresent = 0
     /// Failed runs replaced by a finished run of the same key.
     public var replacedFailures = 0
+    /// The same three counts for adaptation runs (`adaptation_runs`, with their curves).
+    public var adaptationAdded = 0
+    public var adaptationAlreadyPresent = 0
+    public var adaptationReplacedFailures = 0
 }
 
 extension ResultsDatabase {
-    /// Copies every run (with its epochs) and model layout of the database at `other` into this
-    /// one, in one transaction. Runs are keyed by their configuration hash, so shards of one sweep
-    /// merge into exactly the runs of the unsharded sweep; a key present on both sides keeps this
-    /// side's run, unless this side's failed and the other's finished.
+    /// Copies every run (with its epochs), adaptation run (with its curve) and model layout of
+    /// the database at `other` into this one, in one transaction. Runs are keyed by their
+    /// configuration hash, so shards of one sweep merge into exactly the runs of the unsharded
+    /// sweep; a key present on both sides keeps this side's run, unless this side's failed and
+    /// the other's finished. Merging the same database twice changes nothing. A source from
+    /// before the adaptation tables merges as having no adaptation runs.
     @discardableResult
     public func merge(from other: String) throws -> MergeSummary {
         let source = try ResultsDatabase(readingFrom: other)
         let (runs, epochs, models) = try (source.runs(), source.epochs(), source.models())
+        let (adaptations, curves) = try (source.adaptationRuns(), source.adaptationCurves())
         return try queue.write { db in
             var summary = MergeSummary()
             for model in models.values { try model.insert(db, onConflict: .ignore) }
@@ -33,6 +40,20 @@ extension ResultsDatabase {
                 }
                 try run.insert(db)
                 for e in epochs[run.key] ?? [] { try e.insert(db) }
+            }
+            for run in adaptations {
+                if let existing = try AdaptationRunRecord.fetchOne(db, key: run.key) {
+                    guard existing.status == .failed && run.status != .failed else {
+                        summary.adaptationAlreadyPresent += 1
+                        continue
+                    }
+                    _ = try AdaptationRunRecord.deleteOne(db, key: run.key)
+                    summary.adaptationReplacedFailures += 1
+                } else {
+                    summary.adaptationAdded += 1
+                }
+                try run.insert(db)
+                for point in curves[run.key] ?? [] { try point.insert(db) }
             }
             return summary
         }

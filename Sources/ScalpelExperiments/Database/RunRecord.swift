@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import ScalpelNN
 import ScalpelTuning
 
 /// A row of `runs`: one grid point's configuration and outcome (see `ResultsSchema`).
@@ -164,6 +165,14 @@ public struct ModelRecord: Codable, Sendable, Equatable, FetchableRecord, Persis
         self.architecture = architecture
         self.checkpoint = checkpoint
         self.parameters = String(decoding: try! JSONEncoder().encode(parameters), as: UTF8.self)
+    }
+
+    /// The layout of `model`: its parameters in forward order, each with its block.
+    public init(checkpointSHA256: String, checkpoint: String, model: BlockModel) {
+        self.init(checkpointSHA256: checkpointSHA256, architecture: model.architecture, checkpoint: checkpoint,
+                  parameters: model.namedParameters().map { name, tensor in
+                      Parameter(name: name, block: model.blocks.first { $0.contains(name) }?.name ?? "", count: tensor.count)
+                  })
     }
 
     public var decodedParameters: [Parameter] {

@@ -9,8 +9,15 @@ public protocol SweepObserver: AnyObject {
     func note(_ message: String, level: Logger.Level)
     /// A run was recorded.
     func runFinished(_ record: RunRecord)
+    /// An adaptation run was recorded.
+    func adaptationFinished(_ record: AdaptationRunRecord)
     /// Every run was attempted.
     func sweepFinished()
+}
+
+extension SweepObserver {
+    /// By default an adaptation run is not reported.
+    public func adaptationFinished(_ record: AdaptationRunRecord) {}
 }
 
 /// Progress on standard error: a bar with an ETA over runs when it is a terminal, plain log
@@ -48,6 +55,17 @@ public final class SweepProgress: SweepObserver {
                                                  100 * (r.testAccuracy ?? 0))
             : r.status.rawValue + (r.message.map { ": \($0)" } ?? "")
         lastLine = "\(r.shift) \(r.method) n=\(r.targetSize) lr=\(r.learningRate)\(hp) seed \(r.seed): \(outcome)"
+        if drawsBar { redraw() } else {
+            logger.info("run \(finished)/\(total) \(r.status.rawValue) \(lastLine) (\(String(format: "%.1f", r.seconds)) s)")
+        }
+    }
+
+    public func adaptationFinished(_ r: AdaptationRunRecord) {
+        finished += 1
+        let outcome = r.status == .failed ? "failed" + (r.message.map { ": \($0)" } ?? "")
+            : String(format: "no adaptation %.1f%% → adapted %.1f%%", 100 * (r.noAdaptationAccuracy ?? 0),
+                     100 * (r.adaptedAccuracy ?? 0))
+        lastLine = "\(r.shift) \(r.method) \(r.mode) \(r.selection) lr=\(Float(r.learningRate)) seed \(r.seed): \(outcome)"
         if drawsBar { redraw() } else {
             logger.info("run \(finished)/\(total) \(r.status.rawValue) \(lastLine) (\(String(format: "%.1f", r.seconds)) s)")
         }

@@ -4,7 +4,8 @@ import ScalpelTuning
 
 extension ExperimentSpec {
     /// The sessions and runs of a valid spec.
-    func expand(shiftPlans: [(ShiftSpec, String, [CheckpointSource])], methods: [MethodSpec], options: TrainingOptions) -> SweepPlan {
+    func expand(shiftPlans: [(ShiftSpec, String, [CheckpointSource])], methods: [MethodSpec], options: TrainingOptions,
+                adaptations: [AdaptationSessionPlan]) -> SweepPlan {
         let experiment = name ?? "experiment"
         let seeds = self.seeds ?? [0]
         var sessions: [SessionPlan] = []
@@ -36,11 +37,12 @@ extension ExperimentSpec {
                             }
                         }
                     }
+                    guard !runs.isEmpty else { continue }
                     sessions.append(SessionPlan(checkpoint: checkpoint, shift: shift, splitSizes: sizes,
                                                 splitSeed: splitSeed ?? 0, options: options, runs: runs))
                 }
             }
         }
-        return SweepPlan(name: experiment, sessions: sessions, dataDirectory: dataDirectory)
+        return SweepPlan(name: experiment, sessions: sessions, adaptations: adaptations, dataDirectory: dataDirectory)
     }
 }

@@ -7,7 +7,8 @@ extension ExperimentSpec {
     /// Validates the whole specification before any run and expands it into its sessions and
     /// runs. Every problem is collected and thrown together as `SpecErrors`, each naming its
     /// field: an unknown method or shift, a selection that does not exist in the model built from
-    /// the checkpoint, a missing checkpoint, an empty grid, a bad option.
+    /// the checkpoint, a missing checkpoint, an empty grid, a bad option, a bad adaptation group
+    /// (`adaptation[1].selections[0]`).
     ///
     /// - Parameters:
     ///   - source: the spec's file, for messages; its directory resolves relative checkpoint paths.
@@ -54,7 +55,8 @@ extension ExperimentSpec {
         }
 
         // Methods, resolved against every model they will run on.
-        check(!methods.isEmpty, "methods", "at least one method is needed")
+        check(!methods.isEmpty || !(adaptation ?? []).isEmpty, "methods",
+              "at least one method is needed (or an adaptation: section)")
         var methodSpecs: [MethodSpec] = []
         for (i, text) in methods.enumerated() {
             do {
@@ -72,7 +74,7 @@ extension ExperimentSpec {
         check(Set(methodSpecs).count == methodSpecs.count, "methods", "a method is listed twice")
 
         // Grids.
-        check(!learningRates.isEmpty, "learning_rates", "at least one learning rate is needed")
+        check(!learningRates.isEmpty || methods.isEmpty, "learning_rates", "at least one learning rate is needed")
         for (i, lr) in learningRates.enumerated() {
             check(lr > 0 && lr.isFinite, "learning_rates[\(i)]", "\(lr) is not a positive number")
         }
@@ -117,7 +119,10 @@ extension ExperimentSpec {
         }
         check(Set(shifts).count == shifts.count, "shifts", "a shift is listed twice")
 
+        // Test-time adaptation runs on the same checkpoints and shifts.
+        let adaptations = planAdaptation(shiftPlans: shiftPlans, models: models, errors: &errors)
+
         guard errors.isEmpty else { throw SpecErrors(source: source, errors: errors) }
-        return expand(shiftPlans: shiftPlans, methods: methodSpecs, options: options)
+        return expand(shiftPlans: shiftPlans, methods: methodSpecs, options: options, adaptations: adaptations)
     }
 }

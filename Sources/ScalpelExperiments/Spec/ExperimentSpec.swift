@@ -19,6 +19,11 @@ import ScalpelTuning
 ///     batch_size: 64
 ///     batch_norm: eval                                      # eval | train
 ///     optimizer: adam                                       # adam | adamw | sgd
+///     adaptation:                                           # test-time adaptation runs (AdaptationSpec)
+///       - {method: memo, modes: [episodic, online], selections: [all, stem]}
+///
+/// `methods` and `learning_rates` may be left out when `adaptation` is given: an experiment
+/// of adaptation runs only.
 ///
 /// A shift may also be a map naming its own checkpoint (`{shift: fmnist-subpop, checkpoint: …}`),
 /// for shifts whose source differs. Relative checkpoint paths are resolved against the spec's
@@ -44,9 +49,11 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var optimizer: String?
     /// Data directory (default: `$SCALPEL_DATA`, else `~/.cache/scalpel`).
     public var dataDirectory: String?
+    /// Groups of test-time adaptation runs on the same checkpoints and shifts.
+    public var adaptation: [AdaptationSpec]?
 
     enum CodingKeys: String, CodingKey {
-        case name, checkpoints, shifts, methods, hyperparameters, seeds, epochs, optimizer
+        case name, checkpoints, shifts, methods, hyperparameters, seeds, epochs, optimizer, adaptation
         case learningRates = "learning_rates", methodLearningRates = "method_learning_rates"
         case targetSizes = "target_sizes", validationPerClass = "validation_per_class", testPerClass = "test_per_class"
         case splitSeed = "split_seed", batchSize = "batch_size", weightDecay = "weight_decay"
@@ -61,6 +68,33 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         self.methods = methods
         self.learningRates = learningRates
         self.seeds = seeds
+    }
+}
+
+extension ExperimentSpec {
+    /// Decodes every field by name, so a mistyped value is reported by its path; `methods` and
+    /// `learning_rates` default to empty (the plan requires them unless `adaptation` is given).
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        checkpoints = try c.decodeIfPresent([String].self, forKey: .checkpoints)
+        shifts = try c.decode([ShiftEntry].self, forKey: .shifts)
+        methods = try c.decodeIfPresent([String].self, forKey: .methods) ?? []
+        learningRates = try c.decodeIfPresent([Float].self, forKey: .learningRates) ?? []
+        methodLearningRates = try c.decodeIfPresent([String: [Float]].self, forKey: .methodLearningRates)
+        hyperparameters = try c.decodeIfPresent([String: [Double]].self, forKey: .hyperparameters)
+        targetSizes = try c.decodeIfPresent([Int].self, forKey: .targetSizes)
+        validationPerClass = try c.decodeIfPresent(Int.self, forKey: .validationPerClass)
+        testPerClass = try c.decodeIfPresent(Int.self, forKey: .testPerClass)
+        seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds)
+        splitSeed = try c.decodeIfPresent(UInt64.self, forKey: .splitSeed)
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs)
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize)
+        weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay)
+        batchNorm = try c.decodeIfPresent(String.self, forKey: .batchNorm)
+        optimizer = try c.decodeIfPresent(String.self, forKey: .optimizer)
+        dataDirectory = try c.decodeIfPresent(String.self, forKey: .dataDirectory)
+        adaptation = try c.decodeIfPresent([AdaptationSpec].self, forKey: .adaptation)
     }
 }
 

@@ -31,19 +31,48 @@ public struct SessionPlan: Sendable {
     }
 }
 
+/// The adaptation runs that share one test set: one checkpoint and shift (and the experiment's
+/// split seed); each run takes the first `testSize` images of the target test split.
+public struct AdaptationSessionPlan: Sendable {
+    public let checkpoint: CheckpointSource
+    public let shift: ShiftSpec
+    public let splitSeed: UInt64
+    public let runs: [PlannedAdaptation]
+
+    /// A short label for logs: `resnet26 fmnist-c:gaussian_noise:5 adaptation`.
+    public var label: String { "\(checkpoint.configuration.architecture) \(shift) adaptation" }
+
+    /// The same session with only the runs `keep` accepts.
+    public func filter(_ keep: (PlannedAdaptation) -> Bool) -> AdaptationSessionPlan {
+        AdaptationSessionPlan(checkpoint: checkpoint, shift: shift, splitSeed: splitSeed, runs: runs.filter(keep))
+    }
+}
+
 /// A validated experiment: every session and run of its grid, in a fixed order
-/// (checkpoint, shift, target size; then method, seed, learning rate, hyperparameter).
+/// (checkpoint, shift, target size; then method, seed, learning rate, hyperparameter), then
+/// its adaptation runs (checkpoint, shift; then group, selection, mode, learning rate, seed).
 public struct SweepPlan: Sendable {
     public let name: String
     public let sessions: [SessionPlan]
+    public let adaptations: [AdaptationSessionPlan]
     /// Where the data sets are read from.
     public let dataDirectory: String?
 
+    public init(name: String, sessions: [SessionPlan], adaptations: [AdaptationSessionPlan] = [], dataDirectory: String?) {
+        self.name = name
+        self.sessions = sessions
+        self.adaptations = adaptations
+        self.dataDirectory = dataDirectory
+    }
+
     public var runs: [PlannedRun] { sessions.flatMap(\.runs) }
 
-    /// The plan restricted to one shard (every run whose key falls in it).
+    public var adaptationRuns: [PlannedAdaptation] { adaptations.flatMap(\.runs) }
+
+    /// The plan restricted to one shard (every run, and adaptation run, whose key falls in it).
     public func restricted(to shard: Shard) -> SweepPlan {
         SweepPlan(name: name, sessions: sessions.map { $0.filter { shard.contains(key: $0.key) } }.filter { !$0.runs.isEmpty },
+                  adaptations: adaptations.map { $0.filter { shard.contains(key: $0.key) } }.filter { !$0.runs.isEmpty },
                   dataDirectory: dataDirectory)
     }
 }

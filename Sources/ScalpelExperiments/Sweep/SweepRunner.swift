@@ -4,7 +4,8 @@ import ScalpelData
 import ScalpelNN
 import ScalpelTuning
 
-/// Runs a `SweepPlan` into a results database, resumably.
+/// Runs a `SweepPlan` into a results database, resumably: its fine-tuning runs, then its
+/// test-time adaptation runs (`SweepRunner+Adaptation`).
 ///
 /// Runs already finished in the database (by key) are skipped, so a killed sweep picks up where
 /// it stopped. Each session (checkpoint × shift × target size) loads its data and model once and
@@ -32,20 +33,29 @@ public struct SweepRunner {
         public var diverged = 0
     }
 
+    /// Runs every pending run, then every pending adaptation run; the counts cover both kinds.
     @discardableResult
     public func run() throws -> Outcome {
         let finished = try database.finishedKeys()
+        let finishedAdaptations = try database.finishedAdaptationKeys()
         var outcome = Outcome()
         outcome.skipped = plan.runs.filter { finished.contains($0.key) }.count
-        observer?.sweepStarted(total: plan.runs.count - outcome.skipped, skipped: outcome.skipped)
+            + plan.adaptationRuns.filter { finishedAdaptations.contains($0.key) }.count
+        observer?.sweepStarted(total: plan.runs.count + plan.adaptationRuns.count - outcome.skipped, skipped: outcome.skipped)
+        func count(_ status: RunRecord.Status) {
+            outcome.ran += 1
+            if status == .failed { outcome.failed += 1 }
+            if status == .diverged { outcome.diverged += 1 }
+        }
         for session in plan.sessions {
             let pending = session.filter { !finished.contains($0.key) }
             guard !pending.runs.isEmpty else { continue }
-            for record in try run(pending) {
-                outcome.ran += 1
-                if record.status == .failed { outcome.failed += 1 }
-                if record.status == .diverged { outcome.diverged += 1 }
-            }
+            for record in try run(pending) { count(record.status) }
+        }
+        for session in plan.adaptations {
+            let pending = session.filter { !finishedAdaptations.contains($0.key) }
+            guard !pending.runs.isEmpty else { continue }
+            for record in try run(pending) { count(record.status) }
         }
         observer?.sweepFinished()
         return outcome
@@ -114,11 +124,7 @@ public struct SweepRunner {
             throw ResultsDatabaseError("\(plan.shift) has \(target.tune.classCount) classes; the checkpoint " +
                                        "'\(plan.checkpoint.path)' has \(config.classes) outputs")
         }
-        try database.record(ModelRecord(
-            checkpointSHA256: plan.checkpoint.sha256, architecture: model.architecture, checkpoint: plan.checkpoint.path,
-            parameters: model.namedParameters().map { name, tensor in
-                ModelRecord.Parameter(name: name, block: model.blocks.first { $0.contains(name) }?.name ?? "", count: tensor.count)
-            }))
+        try database.record(ModelRecord(checkpointSHA256: plan.checkpoint.sha256, checkpoint: plan.checkpoint.path, model: model))
         let data = RunData(tune: ExampleSet(target.tune), validation: ExampleSet(target.validation),
                            test: ExampleSet(target.test))
         return TuningSession(tuner: FineTuner(model: model, options: plan.options), data: data)

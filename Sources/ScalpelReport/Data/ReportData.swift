@@ -81,15 +81,25 @@ public struct ReportData: Sendable {
     public let targetSizes: [Int]
     /// Checkpoints in order of first run.
     public let checkpoints: [CheckpointRef]
+    /// Test-time adaptation runs and their curves (by run key).
+    public let adaptationRuns: [AdaptationRunRecord]
+    public let adaptationCurves: [String: [AdaptationCurveRow]]
+    /// The adaptation runs summarized over seeds: one panel per checkpoint, shift and test set.
+    public let adaptationPanels: [AdaptationPanel]
 
     public init(database: ResultsDatabase) throws {
-        try self.init(runs: database.runs(), epochs: database.epochs(), models: database.models())
+        try self.init(runs: database.runs(), epochs: database.epochs(), models: database.models(),
+                      adaptationRuns: database.adaptationRuns(), adaptationCurves: database.adaptationCurves())
     }
 
-    public init(runs: [RunRecord], epochs: [String: [EpochRow]] = [:], models: [String: ModelRecord] = [:]) {
+    public init(runs: [RunRecord], epochs: [String: [EpochRow]] = [:], models: [String: ModelRecord] = [:],
+                adaptationRuns: [AdaptationRunRecord] = [], adaptationCurves: [String: [AdaptationCurveRow]] = [:]) {
         self.runs = runs
         self.epochs = epochs
         self.models = models
+        self.adaptationRuns = adaptationRuns
+        self.adaptationCurves = adaptationCurves
+        adaptationPanels = AdaptationPanel.panels(adaptationRuns, curves: adaptationCurves)
         let byCell = Dictionary(grouping: runs) {
             CellKey(architecture: $0.architecture, checkpointSHA256: $0.checkpointSHA256, shift: $0.shift,
                     targetSize: $0.targetSize, method: $0.method)

@@ -14,7 +14,8 @@ public struct Report {
     }
 
     /// The tables, in reading order: per architecture and target size the methods table (Table 4),
-    /// the relative table (Figure 2) and worst-group accuracy; then data efficiency per shift.
+    /// the relative table (Figure 2) and worst-group accuracy; then data efficiency per shift;
+    /// then the test-time adaptation tables.
     public var tables: [Table] {
         var out: [Table] = []
         for a in data.architectures {
@@ -26,7 +27,12 @@ public struct Report {
             }
             for c in columns { if let t = data.dataEfficiencyTable(c) { out.append(t) } }
         }
-        return out
+        return out + adaptationTables
+    }
+
+    /// Per test set of the adaptation runs: the adaptation table and the online curve table.
+    public var adaptationTables: [Table] {
+        data.adaptationPanels.flatMap { p in [data.adaptationTable(p)] + [data.onlineAdaptationTable(p)].compactMap { $0 } }
     }
 
     /// The figures as (file name, caption, SVG).
@@ -63,7 +69,36 @@ public struct Report {
                             "of the first seed (Figure 6).", svg))
             }
         }
-        return out
+        return out + adaptationFigures
+    }
+
+    /// Figure 4 (right) per architecture of the adaptation runs: a panel per test set with online runs.
+    public var adaptationFigures: [(file: String, caption: String, svg: String)] {
+        let architectures = data.adaptationArchitectures
+        return architectures.compactMap { a in
+            let panels = data.adaptationPanels.filter { $0.architecture == a }.compactMap { p -> OnlineAdaptationFigure.Panel? in
+                let cells = p.onlineCells
+                guard !cells.isEmpty else { return nil }
+                let series = zip(p.labels(cells), cells).map { OnlineAdaptationFigure.Series(label: $0, points: $1.curve) }
+                // The baselines on the same images when the runs recorded them, else their levels;
+                // BatchNorm's prior alone only when the panel's MEMO runs share one (TENT has none).
+                let curve = p.baselineCurve
+                let priors = Set(cells.compactMap { $0.priorOnly?.mean })
+                let noAdaptation: OnlineAdaptationFigure.Reference? = curve.isEmpty
+                    ? cells.first?.noAdaptation.map { .level($0.mean) } : .curve(curve.map { ($0.seen, $0.noAdaptation) })
+                let priorCurve = curve.compactMap { b in b.priorOnly.map { (seen: b.seen, accuracy: $0) } }
+                let priorOnly: OnlineAdaptationFigure.Reference? = !priorCurve.isEmpty
+                    ? .curve(priorCurve) : (priors.count == 1 ? .level(priors.first!) : nil)
+                return OnlineAdaptationFigure.Panel(title: data.title(of: p), series: series, noAdaptation: noAdaptation,
+                                                    priorOnly: priorOnly)
+            }
+            guard let svg = OnlineAdaptationFigure.svg(panels: panels, title: "Online test-time adaptation — \(a)") else { return nil }
+            return ("figure4-online-adaptation\(architectures.count > 1 ? "-\(a)" : "").svg",
+                    "Cumulative accuracy against test images seen while adapting online, a line per selection " +
+                    "(mean over seeds, standard-error whiskers); dashed: no adaptation and BatchNorm's prior alone on the " +
+                    "same images (Figure 4, right).",
+                    svg)
+        }
     }
 
     /// One Figure 6 panel per column (and target size) with an Auto-RGN cell: the chosen run of its first seed.
@@ -97,8 +132,18 @@ public struct Report {
         let parts = [RunRecord.Status.done, .diverged, .failed].compactMap { s in counts[s].map { "\($0) \(s.rawValue)" } }
         let experiments = Set(data.runs.map(\.experiment)).sorted().joined(separator: ", ")
         let commits = Set(data.runs.map { String($0.toolCommit.prefix(12)) }).sorted().joined(separator: ", ")
-        return "\(data.runs.count) runs (\(parts.joined(separator: ", "))) of \(experiments.isEmpty ? "no experiment" : experiments); " +
-            "tool commit \(commits.isEmpty ? "–" : commits)."
+        guard !data.adaptationRuns.isEmpty else {
+            return "\(data.runs.count) runs (\(parts.joined(separator: ", "))) of \(experiments.isEmpty ? "no experiment" : experiments); " +
+                "tool commit \(commits.isEmpty ? "–" : commits)."
+        }
+        let adaptationCounts = Dictionary(grouping: data.adaptationRuns, by: \.status).mapValues(\.count)
+        let adaptationParts = [RunRecord.Status.done, .diverged, .failed].compactMap { s in adaptationCounts[s].map { "\($0) \(s.rawValue)" } }
+        let runs = data.runs.isEmpty ? "" : "\(data.runs.count) runs (\(parts.joined(separator: ", "))) and "
+        let allExperiments = Set(data.runs.map(\.experiment) + data.adaptationRuns.map(\.experiment)).sorted().joined(separator: ", ")
+        let allCommits = Set((data.runs.map(\.toolCommit) + data.adaptationRuns.map(\.toolCommit)).map { String($0.prefix(12)) })
+            .sorted().joined(separator: ", ")
+        return runs + "\(data.adaptationRuns.count) adaptation runs (\(adaptationParts.joined(separator: ", "))) of \(allExperiments); " +
+            "tool commit \(allCommits)."
     }
 
     /// What a terminal shows after a sweep: a table per shift, then the methods table.
@@ -113,6 +158,7 @@ public struct Report {
                 if columns.count > 1 { out.append(data.methodsTable(architecture: a, targetSize: n).plainText) }
             }
         }
+        out += adaptationTables.map(\.plainText)
         return out.joined(separator: "\n")
     }
 
@@ -125,6 +171,10 @@ public struct Report {
         ]
         let weights = data.tensorWeightsCSV
         if weights.split(separator: "\n").count > 1 { files.append(("tensor-weights.csv", weights)) }
+        if !data.adaptationRuns.isEmpty {
+            files += [("adaptation-runs.csv", data.adaptationRunsCSV), ("adaptation-cells.csv", data.adaptationCellsCSV),
+                      ("adaptation-curves.csv", data.adaptationCurvesCSV)]
+        }
         let figures = self.figures
         files += figures.map { ($0.file, $0.svg) }
         files.append(("index.html", HTMLIndex.page(report: self, figures: figures.map { ($0.file, $0.caption) },

@@ -3,8 +3,8 @@ import Foundation
 import ScalpelAdaptation
 import ScalpelData
 import ScalpelEngine
+import ScalpelExperiments
 import ScalpelNN
-import ScalpelTuning
 
 /// `scalpel adapt`: unsupervised test-time adaptation (MEMO or TENT) of a checkpoint to a shift.
 struct AdaptCommand: ParsableCommand {
@@ -22,7 +22,13 @@ struct AdaptCommand: ParsableCommand {
         Prints the accuracy without adaptation, with BatchNorm adaptation alone (MEMO with a finite
         prior) and adapted; online runs also print the cumulative accuracy every --every images
         (the paper's Figure 4, right). Test images: the first --test-size of the shift's target
-        test split.
+        test split (split by --split-seed).
+
+        --db records the run in a results database in one transaction: its identity (checkpoint
+        hash, shift, split seed, test size, every adaptation setting, seed), the three accuracies,
+        the predictions and the curve. The identity is hashed into the run's key; running the same
+        identity again replaces the recorded run (one run per identity, the latest). `scalpel
+        report` draws the recorded runs (a table per shift, Figure 4 right).
         """)
 
     @OptionGroup var model: ModelOptions
@@ -75,8 +81,17 @@ struct AdaptCommand: ParsableCommand {
     @Option(name: .long, help: "Curve point every N images (default: test size / 10).")
     var every: Int?
 
-    @Option(name: .long, help: "Seed of the augmentations and of the target split.")
+    @Option(name: .long, help: "Seed of MEMO's augmentations (TENT is deterministic).")
     var seed: UInt64 = 0
+
+    @Option(name: .customLong("split-seed"), help: "Seed of the target split whose test images are adapted to.")
+    var splitSeed: UInt64 = 0
+
+    @Option(name: .long, help: "Record the run in this results database (SQLite; created if missing). A run with the same identity is replaced.")
+    var db: String?
+
+    @Option(name: .long, help: "Experiment name recorded with the run (--db).")
+    var experiment = "adapt"
 
     @Option(name: .long, help: "Write the results as JSON to this file (atomically).")
     var json: String?
@@ -128,76 +143,101 @@ struct AdaptCommand: ParsableCommand {
         method == "tent" ? .online : mode.flatMap(AdaptationMode.init(rawValue:)) ?? .episodic
     }
 
+    /// The settings the flags describe (validated by `validate()`).
+    func settings() throws -> AdaptationSettings {
+        let kind = AdaptationOptimizer.Kind(rawValue: optimizer)!
+        let adaptationOptimizer = AdaptationOptimizer(kind: kind, learningRate: lr ?? AdaptationSettings.defaultLearningRate(kind),
+                                                      weightDecay: weightDecay ?? AdaptationSettings.defaultWeightDecay(kind),
+                                                      momentum: momentum)
+        let selection = try Selection(parsing: tune).description
+        return method == "tent"
+            ? .tent(selection: selection, optimizer: adaptationOptimizer, batchSize: batchSize)
+            : .memo(mode: adaptationMode, selection: selection, optimizer: adaptationOptimizer, augmentations: augmentations,
+                    steps: steps, augmixSeverity: augmixSeverity, priorStrength: try priorStrength)
+    }
+
     func run() throws {
         let started = Date()
-        let net = try model.configuration.build()
-        try Checkpoint.load(net, from: checkpoint)
-        let selection: Set<String>
-        do { selection = try Selection(parsing: tune).parameterNames(in: net) } catch {
-            throw ValidationError("--tune: \(error)")
-        }
-        let data = try ShiftSpec(parsing: shift).materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: seed))
+        let settings = try settings()
+        let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
+        let net = pretrained.model
+        do { _ = try Selection(parsing: tune).parameterNames(in: net) } catch { throw ValidationError("--tune: \(error)") }
+        let shiftSpec = try ShiftSpec(parsing: shift)
+        let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed))
         let test = data.target.test.subset(Array(0..<min(testSize, data.target.test.count)))
-        guard test.channels == model.inChannels else {
-            throw ValidationError("--in-channels is \(model.inChannels) but \(shift) has \(test.channels)-channel images")
+        guard test.channels == pretrained.configuration.inChannels else {
+            throw ValidationError("--checkpoint takes \(pretrained.configuration.inChannels)-channel images but \(shift) has \(test.channels)")
         }
-        let kind = AdaptationOptimizer.Kind(rawValue: optimizer)!
-        let adaptationOptimizer = AdaptationOptimizer(kind: kind, learningRate: lr ?? (kind == .sgd ? 0.005 : 1e-4),
-                                                      weightDecay: weightDecay ?? (kind == .sgd ? 0 : 0.01),
-                                                      momentum: momentum)
         let interval = every ?? max(1, test.count / 10)
-        let noAdaptation = evaluate(net, on: ExampleSet(test)).accuracy
+        // Opened (created and migrated) before the long run, so a bad --db fails at once.
+        let database = try db.map { path in
+            do { return try ResultsDatabase(path: path) } catch {
+                throw ValidationError("--db: cannot open the results database '\(path)': \(error)")
+            }
+        }
+        let planned = try db.map { _ in
+            PlannedAdaptation(AdaptationConfiguration(
+                identity: AdaptationIdentity(checkpointSHA256: try FileHash.sha256(ofFile: checkpoint), architecture: net.architecture,
+                                             shift: shiftSpec.description, splitSeed: splitSeed, testSize: testSize,
+                                             settings: settings, seed: seed),
+                experiment: experiment, checkpointPath: checkpoint, shiftLabel: shift, every: interval))
+        }
         print("adapt \(net.architecture) \(checkpoint) to \(shift): \(test.count) test images, \(Engine.threads) threads")
-        print(String(format: "no adaptation: %.2f%%", 100 * noAdaptation))
 
-        var report = AdaptReport(command: (["scalpel"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
-                                 checkpoint: checkpoint, architecture: net.architecture, shift: shift, method: method,
-                                 mode: adaptationMode.rawValue, selection: tune, optimizer: adaptationOptimizer,
-                                 testImages: test.count, noAdaptationAccuracy: noAdaptation)
         var lastPrint = Date()
-        let progress: (Int, Double) -> Void = { seen, accuracy in
-            if Date().timeIntervalSince(lastPrint) > 15 {
-                lastPrint = Date()
-                print(String(format: "  … %d/%d images, accuracy so far %.2f%% (%.0f s)", seen, test.count, 100 * accuracy,
-                             Date().timeIntervalSince(started)))
+        let outcome = try AdaptationRun.run(net, on: test, settings: settings, seed: seed, every: interval) { event in
+            switch event {
+            case .baselines(let b):
+                print(String(format: "no adaptation: %.2f%%", 100 * b.noAdaptation))
+                if let p = b.priorOnly, let n = settings.priorStrength {
+                    print(String(format: "BatchNorm prior %g only (no gradient step): %.2f%%", n, 100 * p))
+                }
+            case .started(let tensors, let parameters):
+                let o = settings.optimizer
+                if settings.method == .memo {
+                    print("MEMO \(settings.mode.rawValue), tuning \(settings.selection): \(tensors) tensors (\(parameters) parameters), " +
+                          "B = \(augmentations), K = \(steps), \(o.kind.rawValue) lr \(o.learningRate)")
+                } else {
+                    print("TENT, BatchNorm affine tensors\(settings.selection == "all" ? "" : " within \(settings.selection)"): " +
+                          "\(tensors) tensors, batch \(batchSize), \(o.kind.rawValue) lr \(o.learningRate)")
+                }
+            case .progress(let seen, let accuracy):
+                if Date().timeIntervalSince(lastPrint) > 15 {
+                    lastPrint = Date()
+                    print(String(format: "  … %d/%d images, accuracy so far %.2f%% (%.0f s)", seen, test.count, 100 * accuracy,
+                                 Date().timeIntervalSince(started)))
+                }
             }
         }
-        let result: AdaptationResult
-        if method == "memo" {
-            let config = MEMOConfiguration(augmentations: augmentations, steps: steps, optimizer: adaptationOptimizer,
-                                           priorStrength: try priorStrength, mode: adaptationMode)
-            report.memo = config
-            report.augmixSeverity = augmixSeverity
-            if let n = config.priorStrength {
-                let predictions = predictOneByOne(net, on: test, normalization: .prior(n))
-                let accuracy = Double(zip(predictions, test.labels).filter { $0 == $1 }.count) / Double(test.count)
-                report.batchNormOnlyAccuracy = accuracy
-                print(String(format: "BatchNorm prior %g only (no gradient step): %.2f%%", n, 100 * accuracy))
-            }
-            let memo = try MEMO(model: net, selection: selection, configuration: config,
-                                augmentation: MEMO.augmentation(severity: augmixSeverity), seed: seed)
-            print("MEMO \(adaptationMode.rawValue), tuning \(tune): \(memo.selection.count) tensors, " +
-                  "B = \(augmentations), K = \(steps), \(optimizer) lr \(adaptationOptimizer.learningRate)")
-            result = try memo.run(test, every: interval, progress: progress)
-        } else {
-            let tent = try TENT(model: net, within: tune == "all" ? nil : selection, optimizer: adaptationOptimizer)
-            report.batchSize = batchSize
-            print("TENT, BatchNorm affine tensors\(tune == "all" ? "" : " within \(tune)"): \(tent.selection.count) tensors, " +
-                  "batch \(batchSize), \(optimizer) lr \(adaptationOptimizer.learningRate)")
-            result = try tent.run(test, batchSize: batchSize, every: interval, progress: progress)
-        }
-        report.result = result
+        let result = outcome.result
         print(String(format: "adapted: %.2f%% (%+.2f points; %.0f s)", 100 * result.accuracy,
-                     100 * (result.accuracy - noAdaptation), result.seconds))
-        if report.mode == "online" {
-            print("images seen | cumulative accuracy % | accuracy % since previous point")
+                     100 * (result.accuracy - outcome.baselines.noAdaptation), result.seconds))
+        if settings.mode == .online {
+            // The baselines on the same first images: a hard start of the test set lowers every column.
+            let baselines = Dictionary(outcome.baselineCurve.map { ($0.seen, $0) }, uniquingKeysWith: { a, _ in a })
+            print("images seen | cumulative accuracy % | accuracy % since previous point | no adaptation % | prior only %")
             for p in result.curve {
-                print(String(format: "%11d | %21.2f | %.2f", p.seen, 100 * p.cumulativeAccuracy, 100 * p.windowAccuracy))
+                let b = baselines[p.seen]
+                let plain = b.map { String(format: "%.2f", 100 * $0.noAdaptation) } ?? "–"
+                let prior = b?.priorOnly.map { String(format: "%.2f", 100 * $0) } ?? "–"
+                print(String(format: "%11d | %21.2f | %31.2f | ", p.seen, 100 * p.cumulativeAccuracy, 100 * p.windowAccuracy) +
+                      String(repeating: " ", count: max(0, 15 - plain.count)) + plain + " | " + prior)
             }
         }
         if let json {
-            try writeJSONAtomically(report, to: json)
+            try writeJSONAtomically(AdaptReport(command: (["scalpel"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+                                                checkpoint: checkpoint, architecture: net.architecture, shift: shift,
+                                                settings: settings, splitSeed: splitSeed, seed: seed, key: planned?.key,
+                                                outcome: outcome), to: json)
             print("wrote \(json)")
+        }
+        if let database, let planned, let db {
+            let record = AdaptationRunRecord(planned: planned, outcome: outcome, startedAt: started, toolCommit: ToolVersion.commit)
+            let replaced = try database.record(record, curve: AdaptationCurveRow.rows(runKey: planned.key, outcome: outcome),
+                                               model: ModelRecord(checkpointSHA256: planned.identity.checkpointSHA256,
+                                                                  checkpoint: checkpoint, model: net))
+            print(replaced ? "replaced the run of the same identity in \(db) (key \(planned.key.prefix(12)))"
+                           : "recorded in \(db) (key \(planned.key.prefix(12)))")
         }
     }
 }

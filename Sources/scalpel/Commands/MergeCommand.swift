@@ -7,8 +7,8 @@ struct MergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Merge results databases (e.g. the shards of a sweep) into one.",
         discussion: """
-        Runs are identified by the hash of their configuration: a run present in several inputs is \
-        kept once (a finished run replaces a failed one). The target is created if missing and may \
+        Runs and adaptation runs are identified by the hash of their configuration: a run present \
+        in several inputs is kept once (a finished run replaces a failed one). The target is created if missing and may \
         already hold runs.
         """)
 
@@ -28,9 +28,17 @@ struct MergeCommand: ParsableCommand {
         for input in inputs {
             let s = try target.merge(from: input)
             print("\(input): \(s.added) runs added, \(s.alreadyPresent) already present, \(s.replacedFailures) failures replaced")
+            if s.adaptationAdded + s.adaptationAlreadyPresent + s.adaptationReplacedFailures > 0 {
+                print("\(input): \(s.adaptationAdded) adaptation runs added, \(s.adaptationAlreadyPresent) already present, " +
+                      "\(s.adaptationReplacedFailures) failures replaced")
+            }
         }
-        let counts = try target.statusCounts()
-        print("\(into): " + counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
-            .joined(separator: ", "))
+        func describe(_ counts: [RunRecord.Status: Int]) -> String {
+            counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
+        }
+        let adaptation = Dictionary(grouping: try target.adaptationRuns(), by: \.status).mapValues(\.count)
+        print("\(into): " + [describe(try target.statusCounts()),
+                             adaptation.isEmpty ? "" : "adaptation runs: \(describe(adaptation))"]
+            .filter { !$0.isEmpty }.joined(separator: "; "))
     }
 }

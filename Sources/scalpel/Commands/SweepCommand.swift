@@ -14,6 +14,11 @@ struct SweepCommand: ParsableCommand {
         hash of their configuration: runs already in the database are skipped, so a killed sweep \
         resumes where it stopped. Each run is written in one transaction.
 
+        An `adaptation:` section adds test-time adaptation runs (MEMO, TENT) on the same \
+        checkpoints and shifts: one per group × mode × selection × learning rate × seed, each \
+        computing what `scalpel adapt` computes for the same identity; they run after the \
+        fine-tuning runs, resume and shard the same way. See docs/experiments.md.
+
         --shard I/N runs the runs whose key is I modulo N (0 ≤ I < N); under a SLURM job array \
         SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT choose the shard. Merge shard databases \
         with `scalpel merge`; see docs/scaling.md.
@@ -37,13 +42,22 @@ struct SweepCommand: ParsableCommand {
         let part = try shard.map(Shard.init(parsing:)) ?? Shard.fromSLURM() ?? .all
         let mine = plan.restricted(to: part)
         let logger = Logger(label: "scalpel.sweep")
-        let share = part == .all ? "" : "; shard \(part): \(mine.runs.count) runs"
-        logger.info("\(plan.name): \(plan.runs.count) runs in \(plan.sessions.count) sessions\(share)")
+        var sizes: [String] = []
+        if !plan.runs.isEmpty || plan.adaptationRuns.isEmpty { sizes.append("\(plan.runs.count) runs in \(plan.sessions.count) sessions") }
+        if !plan.adaptationRuns.isEmpty { sizes.append("\(plan.adaptationRuns.count) adaptation runs") }
+        let share = part == .all ? "" : "; shard \(part): \(mine.runs.count) runs" +
+            (plan.adaptationRuns.isEmpty ? "" : ", \(mine.adaptationRuns.count) adaptation runs")
+        logger.info("\(plan.name): \(sizes.joined(separator: " and "))\(share)")
         if dryRun {
             for r in mine.runs {
                 let id = r.identity
                 print("\(r.key.prefix(12))  \(id.shift)  \(id.method)  n=\(id.targetSize)  lr=\(id.learningRate)" +
                       (id.hyperparameter.map { "  h=\($0)" } ?? "") + "  seed=\(id.seed)")
+            }
+            for r in mine.adaptationRuns {
+                let id = r.identity, s = id.settings
+                print("\(r.key.prefix(12))  \(id.shift)  \(s.method.rawValue) \(s.mode.rawValue) \(s.selection)  " +
+                      "test=\(id.testSize)  \(s.summary)  seed=\(id.seed)")
             }
             return
         }

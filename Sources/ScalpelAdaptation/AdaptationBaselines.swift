@@ -1,0 +1,64 @@
+import ScalpelData
+import ScalpelNN
+
+/// The reference points of an adaptation run on one test set: the predictions without
+/// adaptation (evaluation mode) and, for MEMO with a finite prior, with BatchNorm's prior alone
+/// (one image at a time, no gradient step), which separates the effect of normalization from
+/// the effect of the updates. They depend only on the model, the test set and the prior, so
+/// runs that share these can share them.
+public struct AdaptationBaselines: Sendable, Codable, Equatable {
+    public var noAdaptation: Double
+    public var priorOnly: Double?
+    /// Per-image predictions behind the two accuracies, in test order (nil when not kept).
+    public var noAdaptationPredictions: [Int]?
+    public var priorOnlyPredictions: [Int]?
+
+    public init(noAdaptation: Double, priorOnly: Double?, noAdaptationPredictions: [Int]? = nil,
+                priorOnlyPredictions: [Int]? = nil) {
+        self.noAdaptation = noAdaptation
+        self.priorOnly = priorOnly
+        self.noAdaptationPredictions = noAdaptationPredictions
+        self.priorOnlyPredictions = priorOnlyPredictions
+    }
+
+    /// Measures both on `model` (left as it was) for `settings`' method and prior.
+    public static func measure(_ model: BlockModel, on test: ImageSet, settings: AdaptationSettings) -> AdaptationBaselines {
+        let plain = predictInBatches(model, on: test, normalization: .running)
+        guard settings.method == .memo, let n = settings.priorStrength else {
+            return AdaptationBaselines(noAdaptation: accuracy(plain, test.labels), priorOnly: nil, noAdaptationPredictions: plain)
+        }
+        let prior = predictOneByOne(model, on: test, normalization: .prior(n))
+        return AdaptationBaselines(noAdaptation: accuracy(plain, test.labels), priorOnly: accuracy(prior, test.labels),
+                                   noAdaptationPredictions: plain, priorOnlyPredictions: prior)
+    }
+
+    /// The cumulative accuracy of the baselines' predictions on the first `seen` images, for
+    /// each value of `seen` (an adaptation curve's points), against `labels`; empty without
+    /// predictions.
+    public func curve(at seen: [Int], labels: [Int]) -> [BaselinePoint] {
+        guard let plain = noAdaptationPredictions, plain.count == labels.count else { return [] }
+        let prior = priorOnlyPredictions.flatMap { $0.count == labels.count ? $0 : nil }
+        return seen.filter { (1...labels.count).contains($0) }.map { n in
+            BaselinePoint(seen: n, noAdaptation: Self.accuracy(Array(plain[..<n]), Array(labels[..<n])),
+                          priorOnly: prior.map { Self.accuracy(Array($0[..<n]), Array(labels[..<n])) })
+        }
+    }
+
+    static func accuracy(_ predictions: [Int], _ labels: [Int]) -> Double {
+        Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(max(labels.count, 1))
+    }
+}
+
+/// The baselines' cumulative accuracy after `seen` test images: what an adaptation curve's
+/// point is compared with on the same images.
+public struct BaselinePoint: Sendable, Codable, Equatable {
+    public var seen: Int
+    public var noAdaptation: Double
+    public var priorOnly: Double?
+
+    public init(seen: Int, noAdaptation: Double, priorOnly: Double?) {
+        self.seen = seen
+        self.noAdaptation = noAdaptation
+        self.priorOnly = priorOnly
+    }
+}

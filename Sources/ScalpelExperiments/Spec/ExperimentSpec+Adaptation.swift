@@ -1,0 +1,159 @@
+import ScalpelAdaptation
+import ScalpelData
+import ScalpelNN
+
+extension ExperimentSpec {
+    /// Validates the `adaptation:` groups and expands them into one session per checkpoint and
+    /// shift. Problems are appended to `errors`, each naming its field (`adaptation[0].modes[1]`);
+    /// selections are resolved against the model of every checkpoint they will run on.
+    func planAdaptation(shiftPlans: [(ShiftSpec, String, [CheckpointSource])], models: [String: BlockModel],
+                        errors: inout [SpecError]) -> [AdaptationSessionPlan] {
+        guard let groups = adaptation else { return [] }
+        if groups.isEmpty { errors.append(SpecError("adaptation", "empty (omit it for no adaptation runs)")) }
+        let experiment = name ?? "experiment"
+        var settingsByGroup: [[AdaptationSettings]] = []
+        var extras: [(testSize: Int, every: Int, seeds: [UInt64])] = []
+        for (i, group) in groups.enumerated() {
+            let (settings, extra) = validate(group, field: "adaptation[\(i)]", models: models, errors: &errors)
+            settingsByGroup.append(settings)
+            extras.append(extra)
+        }
+        var sessions: [AdaptationSessionPlan] = []
+        var owner: [String: Int] = [:]
+        for (shift, label, checkpoints) in shiftPlans {
+            for checkpoint in checkpoints {
+                var runs: [PlannedAdaptation] = []
+                for (i, settings) in settingsByGroup.enumerated() {
+                    for s in settings {
+                        for seed in extras[i].seeds {
+                            let identity = AdaptationIdentity(
+                                checkpointSHA256: checkpoint.sha256, architecture: checkpoint.configuration.architecture,
+                                shift: shift.description, splitSeed: splitSeed ?? 0, testSize: extras[i].testSize,
+                                settings: s, seed: seed)
+                            let run = PlannedAdaptation(AdaptationConfiguration(
+                                identity: identity, experiment: experiment, checkpointPath: checkpoint.path,
+                                shiftLabel: label, every: extras[i].every))
+                            if let first = owner[run.key] {
+                                if first != i { errors.append(SpecError("adaptation[\(i)]", "repeats runs of adaptation[\(first)]")) }
+                                continue
+                            }
+                            owner[run.key] = i
+                            runs.append(run)
+                        }
+                    }
+                }
+                if !runs.isEmpty {
+                    sessions.append(AdaptationSessionPlan(checkpoint: checkpoint, shift: shift, splitSeed: splitSeed ?? 0, runs: runs))
+                }
+            }
+        }
+        return sessions
+    }
+
+    /// The settings of one group (one per selection × mode × learning rate) and its test size,
+    /// curve interval and seeds; problems go to `errors` under `field`.
+    private func validate(_ g: AdaptationSpec, field: String, models: [String: BlockModel],
+                          errors: inout [SpecError]) -> ([AdaptationSettings], (testSize: Int, every: Int, seeds: [UInt64])) {
+        func fail(_ sub: String, _ message: String) { errors.append(SpecError(field + sub, message)) }
+        func unique<T: Hashable>(_ values: [T], _ sub: String) {
+            if Set(values).count != values.count { fail(sub, "a value is listed twice") }
+        }
+        let method = AdaptationMethod(rawValue: g.method)
+        if method == nil {
+            fail(".method", "unknown method '\(g.method)'; expected " + AdaptationMethod.allCases.map(\.rawValue).joined(separator: " or "))
+        }
+        let isMEMO = method != .tent
+        for (name, given) in [("augmentations", g.augmentations != nil), ("steps", g.steps != nil),
+                              ("augmix_severity", g.augmixSeverity != nil), ("prior", g.prior != nil)] where given && !isMEMO {
+            fail(".\(name)", "applies to memo only (TENT adapts on batches, without augmentations)")
+        }
+        if g.batchSize != nil && method == .memo { fail(".batch_size", "applies to tent only (MEMO adapts one image at a time)") }
+
+        // Modes.
+        var modes: [AdaptationMode] = []
+        for (j, text) in (g.modes ?? [isMEMO ? "episodic" : "online"]).enumerated() {
+            guard let mode = AdaptationMode(rawValue: text) else {
+                fail(".modes[\(j)]", "unknown mode '\(text)'; expected episodic or online")
+                continue
+            }
+            if !isMEMO && mode == .episodic { fail(".modes[\(j)]", "TENT is online only") }
+            modes.append(mode)
+        }
+        if g.modes?.isEmpty == true { fail(".modes", "at least one mode is needed") }
+        unique(g.modes ?? [], ".modes")
+
+        // Selections, canonical and resolved against every checkpoint's model.
+        var selections: [String] = []
+        for (j, text) in (g.selections ?? ["all"]).enumerated() {
+            let selection: Selection
+            do { selection = try Selection(parsing: text) } catch {
+                fail(".selections[\(j)]", "\(error)")
+                continue
+            }
+            for (path, model) in models.sorted(by: { $0.key < $1.key }) {
+                do {
+                    let names = try selection.parameterNames(in: model)
+                    if method == .tent && TENT.batchNormAffineNames(in: model).isDisjoint(with: names) {
+                        fail(".selections[\(j)]", "'\(text)' holds no BatchNorm weight or bias of \(model.architecture) " +
+                             "of '\(path)', which is all TENT trains")
+                    }
+                } catch {
+                    fail(".selections[\(j)]", "'\(text)' does not fit \(model.architecture) of '\(path)': \(error)")
+                }
+            }
+            selections.append(selection.description)
+        }
+        if g.selections?.isEmpty == true { fail(".selections", "at least one selection is needed") }
+        unique(selections, ".selections")
+
+        // Optimizer and learning rates.
+        var kind = AdaptationOptimizer.Kind.sgd
+        if let text = g.optimizer {
+            if let k = AdaptationOptimizer.Kind(rawValue: text) { kind = k } else {
+                fail(".optimizer", "unknown optimizer '\(text)'; expected sgd or adamw")
+            }
+        }
+        let rates = g.learningRates ?? [AdaptationSettings.defaultLearningRate(kind)]
+        if rates.isEmpty { fail(".learning_rates", "at least one learning rate is needed") }
+        for (k, lr) in rates.enumerated() where !(lr > 0 && lr.isFinite) {
+            fail(".learning_rates[\(k)]", "\(lr) is not a positive number")
+        }
+        unique(rates, ".learning_rates")
+
+        var prior: Float? = 16
+        if let p = g.prior {
+            do { prior = try p.strength() } catch let e as SpecError { fail(".prior", e.message) } catch { fail(".prior", "\(error)") }
+        }
+
+        // Test set, curve and seeds.
+        let testSize = g.testSize ?? 1000
+        if testSize <= 0 { fail(".test_size", "\(testSize) is not positive") }
+        let every = g.every ?? max(1, testSize / 10)
+        if every <= 0 { fail(".every", "\(every) is not positive") }
+        let seeds = g.seeds ?? self.seeds ?? [0]
+        if seeds.isEmpty { fail(".seeds", "at least one seed is needed") }
+        unique(seeds, ".seeds")
+
+        guard let method else { return ([], (testSize, every, seeds)) }
+        var out: [AdaptationSettings] = []
+        for selection in selections {
+            for mode in modes {
+                for lr in rates where lr > 0 && lr.isFinite {
+                    let optimizer = AdaptationOptimizer(kind: kind, learningRate: lr,
+                                                        weightDecay: g.weightDecay ?? AdaptationSettings.defaultWeightDecay(kind),
+                                                        momentum: g.momentum ?? 0.9)
+                    let s: AdaptationSettings = method == .memo
+                        ? .memo(mode: mode, selection: selection, optimizer: optimizer, augmentations: g.augmentations ?? 32,
+                                steps: g.steps ?? 1, augmixSeverity: g.augmixSeverity ?? 3, priorStrength: prior)
+                        : .tent(selection: selection, optimizer: optimizer, batchSize: g.batchSize ?? 64)
+                    out.append(s)
+                }
+            }
+        }
+        // Range problems of the scalar settings (the same checks `scalpel adapt` makes), once per group.
+        if let first = out.first {
+            for p in first.problems where p.setting != "learning_rate" && p.setting != "mode" { fail(".\(p.setting)", p.message) }
+        }
+        return (out, (testSize, every, seeds))
+    }
+}

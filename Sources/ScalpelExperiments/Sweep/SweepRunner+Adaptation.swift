@@ -1,0 +1,81 @@
+import Foundation
+import ScalpelAdaptation
+import ScalpelData
+import ScalpelNN
+
+extension SweepRunner {
+    /// Runs the adaptation runs of one session (a checkpoint and a shift), recording each in one
+    /// transaction with its curve as soon as it ends; returns their records.
+    ///
+    /// The shift's data is loaded once. Every run starts from the checkpoint loaded afresh (an
+    /// online run changes the model), takes the first `testSize` images of the target test split,
+    /// and is `AdaptationRun.run`, so it computes what `scalpel adapt` computes for the same
+    /// identity. The baselines (no adaptation, prior only) depend only on the test set and the
+    /// prior, so runs sharing them measure them once. A session whose data does not load, or
+    /// does not fit the checkpoint, records its runs as `failed` with the message.
+    func run(_ session: AdaptationSessionPlan) throws -> [AdaptationRunRecord] {
+        observer?.note("preparing \(session.label): \(session.runs.count) runs", level: .info)
+        let setupStarted = Date()
+        let test: ImageSet
+        do {
+            test = try loadTestImages(session)
+        } catch {
+            observer?.note("\(session.label): \(error)", level: .error)
+            return try session.runs.map { run in
+                let record = AdaptationRunRecord(planned: run, failure: "\(error)", seconds: Date().timeIntervalSince(setupStarted),
+                                                 startedAt: setupStarted, toolCommit: toolCommit)
+                try database.record(record, curve: [])
+                observer?.adaptationFinished(record)
+                return record
+            }
+        }
+        var baselines: [String: AdaptationBaselines] = [:]
+        var layoutRecorded = false
+        var records: [AdaptationRunRecord] = []
+        for run in session.runs {
+            let started = Date()
+            let id = run.identity
+            var record: AdaptationRunRecord
+            var curve: [AdaptationCurveRow] = []
+            var layout: ModelRecord?
+            do {
+                let model = try session.checkpoint.loadModel()
+                if !layoutRecorded {
+                    layout = ModelRecord(checkpointSHA256: session.checkpoint.sha256, checkpoint: session.checkpoint.path, model: model)
+                }
+                let images = test.subset(Array(0..<min(id.testSize, test.count)))
+                let baselineKey = "\(id.testSize) \(id.settings.method) \(id.settings.priorStrength.map { "\($0)" } ?? "inf")"
+                let outcome = try AdaptationRun.run(model, on: images, settings: id.settings, seed: id.seed,
+                                                    every: run.configuration.every, baselines: baselines[baselineKey])
+                baselines[baselineKey] = outcome.baselines
+                record = AdaptationRunRecord(planned: run, outcome: outcome, startedAt: started, toolCommit: toolCommit)
+                curve = AdaptationCurveRow.rows(runKey: run.key, outcome: outcome)
+            } catch {
+                record = AdaptationRunRecord(planned: run, failure: "\(error)", seconds: Date().timeIntervalSince(started),
+                                             startedAt: started, toolCommit: toolCommit)
+            }
+            try database.record(record, curve: curve, model: layout)
+            layoutRecorded = layoutRecorded || layout != nil
+            observer?.adaptationFinished(record)
+            records.append(record)
+        }
+        return records
+    }
+
+    /// The shift's target test split (default split sizes, the session's split seed), checked
+    /// against the checkpoint's input channels and classes.
+    func loadTestImages(_ session: AdaptationSessionPlan) throws -> ImageSet {
+        let data = try session.shift.materialize(ShiftOptions(store: DataStore(directory: plan.dataDirectory), seed: session.splitSeed))
+        let test = data.target.test
+        let config = session.checkpoint.configuration
+        guard test.channels == config.inChannels else {
+            throw ResultsDatabaseError("\(session.shift) has \(test.channels)-channel images; the checkpoint " +
+                                       "'\(session.checkpoint.path)' expects \(config.inChannels)")
+        }
+        guard test.classCount <= config.classes else {
+            throw ResultsDatabaseError("\(session.shift) has \(test.classCount) classes; the checkpoint " +
+                                       "'\(session.checkpoint.path)' has \(config.classes) outputs")
+        }
+        return test
+    }
+}
