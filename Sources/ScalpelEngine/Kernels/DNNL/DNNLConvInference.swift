@@ -36,7 +36,7 @@ final class DNNLConvInferencePlan {
 
         var d = dnnl_convolution_desc_t()
         var (s, w, y) = (srcMD, dnnlMemoryDesc(g.weightShape, dnnl_format_tag_any), dstMD)
-        let strides = [Int64(g.stride), Int64(g.stride)], pads = [Int64(g.padding), Int64(g.padding)]
+        let (strides, pads) = g.dnnlStridesAndPads
         let status = withOptionalPointer(key.hasBias ? biasMD : nil) { b in
             dnnl_convolution_forward_desc_init(&d, dnnl_forward_inference, dnnl_convolution_direct,
                                                &s, &w, b, &y, strides, pads, pads)

@@ -35,7 +35,7 @@ final class DNNLConvPlan {
 
         var d = dnnl_convolution_desc_t()
         var (s, w, y) = (srcMD, weightsAnyMD, dstMD)
-        let (strides, pads) = Self.stridesAndPads(g)
+        let (strides, pads) = g.dnnlStridesAndPads
         let status = withOptionalPointer(hasBias ? biasMD : nil) { b in
             dnnl_convolution_forward_desc_init(&d, dnnl_forward_training, dnnl_convolution_direct,
                                                &s, &w, b, &y, strides, pads, pads)
@@ -46,15 +46,11 @@ final class DNNLConvPlan {
                                         toPrimitive: true)
     }
 
-    private static func stridesAndPads(_ g: ConvGeometry) -> ([Int64], [Int64]) {
-        // Symmetric padding: oneDNN checks (H − KH + 2p)/s + 1 == OH with floor division, as PyTorch.
-        ([Int64(g.stride), Int64(g.stride)], [Int64(g.padding), Int64(g.padding)])
-    }
 
     private lazy var backwardData: (DNNLPrimitive, DNNLLayoutPlan) = {
         var d = dnnl_convolution_desc_t()
         var (s, w, y) = (srcMD, weightsAnyMD, dstMD)
-        let (strides, pads) = Self.stridesAndPads(g)
+        let (strides, pads) = g.dnnlStridesAndPads
         dnnlCheck(dnnl_convolution_backward_data_desc_init(&d, dnnl_convolution_direct, &s, &w, &y, strides, pads, pads),
                   "convolution_backward_data_desc_init \(g)")
         let p = DNNLPrimitive(DNNLPrimitiveDesc(&d, hint: forward.desc, "convolution backward data"))
@@ -64,7 +60,7 @@ final class DNNLConvPlan {
     private lazy var backwardWeights: (DNNLPrimitive, DNNLLayoutPlan) = {
         var d = dnnl_convolution_desc_t()
         var (s, w, y) = (srcMD, weightsAnyMD, dstMD)
-        let (strides, pads) = Self.stridesAndPads(g)
+        let (strides, pads) = g.dnnlStridesAndPads
         let status = withOptionalPointer(hasBias ? biasMD : nil) { b in
             dnnl_convolution_backward_weights_desc_init(&d, dnnl_convolution_direct, &s, &w, b, &y, strides, pads, pads)
         }
@@ -110,6 +106,14 @@ final class DNNLConvPlan {
     static func get(_ ctx: DNNLContext, _ g: ConvGeometry, hasBias: Bool) -> DNNLConvPlan {
         let key = Key(geometry: g, hasBias: hasBias)
         return ctx.plan(key) { DNNLConvPlan(key) }
+    }
+}
+
+extension ConvGeometry {
+    /// oneDNN's strides and (symmetric) padding. oneDNN checks (H − KH + 2p)/s + 1 == OH with
+    /// floor division, as PyTorch.
+    var dnnlStridesAndPads: (strides: [Int64], pads: [Int64]) {
+        ([Int64(stride), Int64(stride)], [Int64(padding), Int64(padding)])
     }
 }
 #endif
