@@ -14,9 +14,11 @@ build: deps
 release: deps
 	$(RELEASE)
 
-## The test suite (installs system packages it needs, builds, runs every test).
+## The test suite (installs system packages it needs, builds, installs the data sets the tests read
+## with the CLI's `data fetch` (once, before any test runs, so tests never race to install), runs every test).
 test: deps
 	$(SWIFT) build --build-tests
+	.build/debug/scalpel data fetch
 	$(SWIFT) test --skip-build
 
 ## The main job: the study in small (experiments/demo.yaml): the committed ResNet-26 adapted

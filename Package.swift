@@ -7,8 +7,12 @@ let package = Package(
     name: "Scalpel",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "Scalpel", targets: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
-                                             "ScalpelAdaptation", "ScalpelAnalysis", "ScalpelExperiments", "ScalpelReport"]),
+        // The library: `import Scalpel` gives the core (engine, checkpoints, layers and models, optimizers,
+        // data, the fine-tuning protocol and methods, test-time adaptation). No database or YAML.
+        .library(name: "Scalpel", targets: ["Scalpel"]),
+        // The experiment machinery on top: the paper's analysis, sweep specifications, the results
+        // database (GRDB), reports.
+        .library(name: "ScalpelExperiments", targets: ["ScalpelAnalysis", "ScalpelExperiments", "ScalpelReport"]),
         .executable(name: "scalpel", targets: ["scalpel"]),
     ],
     dependencies: [
@@ -19,16 +23,18 @@ let package = Package(
     ],
     targets: [
         // System libraries: BLAS (OpenBLAS on Linux, Accelerate on Apple platforms), oneDNN, zlib.
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Internal to the engine and data modules (imported with `internal import`), named so as not
+        // to clash with other packages' shims.
+        .systemLibrary(name: "CScalpelBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CScalpelDNNL", providers: [.apt(["libdnnl-dev"])]),
+        .systemLibrary(name: "CScalpelZlib", providers: [.apt(["zlib1g-dev"])]),
 
         // The tensor engine: storage, kernels, reverse-mode autodiff.
         .target(
             name: "ScalpelEngine",
             dependencies: [
-                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
-                .target(name: "CDNNL", condition: .when(platforms: [.linux])),
+                .target(name: "CScalpelBLAS", condition: .when(platforms: [.linux])),
+                .target(name: "CScalpelDNNL", condition: .when(platforms: [.linux])),
             ],
             swiftSettings: optimize),
         // The safetensors file format (PyTorch-compatible checkpoints).
@@ -38,7 +44,7 @@ let package = Package(
         // Optimizers with PyTorch's update rules and per-tensor state.
         .target(name: "ScalpelOptim", dependencies: ["ScalpelEngine"], swiftSettings: optimize),
         // Data set readers, distribution shifts, splits, augmentations.
-        .target(name: "ScalpelData", dependencies: ["ScalpelEngine", "CZlib"], swiftSettings: optimize),
+        .target(name: "ScalpelData", dependencies: ["ScalpelEngine", "CScalpelZlib"], swiftSettings: optimize),
 
         // The fine-tuning protocol and the paper's methods.
         .target(name: "ScalpelTuning", dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData"],
@@ -51,6 +57,11 @@ let package = Package(
         .target(name: "ScalpelAnalysis",
                 dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"],
                 swiftSettings: optimize),
+
+        // The umbrella module of the `Scalpel` product: re-exports the core modules above.
+        .target(name: "Scalpel",
+                dependencies: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
+                               "ScalpelAdaptation"]),
 
         // Experiment specifications, sweeps over their grids (fine-tuning and test-time adaptation runs),
         // the results database, shards and merges.

@@ -1,4 +1,4 @@
-import CZlib
+internal import CScalpelZlib
 import Foundation
 import ScalpelEngine
 @testable import ScalpelData

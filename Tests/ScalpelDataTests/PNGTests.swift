@@ -1,4 +1,4 @@
-import CZlib
+internal import CScalpelZlib
 import Foundation
 import Testing
 @testable import ScalpelData

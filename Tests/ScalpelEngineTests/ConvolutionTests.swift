@@ -127,7 +127,7 @@ func expectFastMatchesReference(_ fast: [[Float]?], _ reference: [[Float]?], _ n
         #expect(all["conv2d.backward_data"] == 2)
     }
 
-    #if canImport(CDNNL)
+    #if canImport(CScalpelDNNL)
     @Test func repeatedShapesReuseTheCachedPlan() {
         let g = ConvGeometry(n: 3, c: 5, h: 9, w: 9, o: 7, kh: 3, kw: 3, stride: 2, padding: 1)
         let x = randomTensor(g.inputShape, seed: 50), w = randomTensor(g.weightShape, seed: 51)

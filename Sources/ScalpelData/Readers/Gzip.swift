@@ -1,4 +1,4 @@
-import CZlib
+internal import CScalpelZlib
 import Foundation
 
 /// Reading data files that may be gzip-compressed, and zlib's gzip/deflate streams.
@@ -122,7 +122,7 @@ public enum DataFile {
     /// zlib's CRC-32 of `bytes`, continuing from `crc`.
     public static func crc32(_ bytes: [UInt8], crc: UInt32 = 0) -> UInt32 {
         bytes.withUnsafeBufferPointer { b in
-            UInt32(CZlib.crc32(uLong(crc), b.baseAddress, uInt(b.count)))
+            UInt32(CScalpelZlib.crc32(uLong(crc), b.baseAddress, uInt(b.count)))
         }
     }
 

@@ -1,7 +1,7 @@
 #if canImport(Accelerate)
 import Accelerate
-#elseif canImport(CBLAS)
-import CBLAS
+#elseif canImport(CScalpelBLAS)
+internal import CScalpelBLAS
 #endif
 
 /// C = α·op(A)·op(B) + β·C for row-major matrices; op(X) = X or Xᵀ.

@@ -24,7 +24,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
     let hasBias = bias != nil
     KernelStats.record("conv2d.forward")
     if fast {
-        #if canImport(CDNNL)
+        #if canImport(CScalpelDNNL)
         DNNLContext.shared.withLock { ctx in
             DNNLConvPlan.get(ctx, g, hasBias: hasBias)
                 .forward(ctx, x: input.pointer, weight: w.pointer, bias: bias?.pointer, out: out.pointer)
@@ -42,7 +42,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
             KernelStats.record("conv2d.backward_data")
             let gx = Tensor(uninitialized: g.inputShape, format: input.format)
             if fast {
-                #if canImport(CDNNL)
+                #if canImport(CScalpelDNNL)
                 DNNLContext.shared.withLock { ctx in
                     DNNLConvPlan.get(ctx, g, hasBias: hasBias)
                         .backwardData(ctx, gradOut: gy.pointer, weight: w.pointer, gradInput: gx.pointer)
@@ -59,7 +59,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
             KernelStats.record("conv2d.backward_weights")
             let gw = Tensor(uninitialized: g.weightShape)
             if fast {
-                #if canImport(CDNNL)
+                #if canImport(CScalpelDNNL)
                 DNNLContext.shared.withLock { ctx in
                     DNNLConvPlan.get(ctx, g, hasBias: hasBias)
                         .backwardWeights(ctx, gradOut: gy.pointer, x: input.pointer, gradWeight: gw.pointer,
@@ -95,7 +95,7 @@ func convGeometry(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, paddi
 
 /// Whether convolutions run oneDNN (fast backend, library present).
 var convUsesFastKernels: Bool {
-    #if canImport(CDNNL)
+    #if canImport(CScalpelDNNL)
     return KernelBackend.current == .fast
     #else
     return false

@@ -44,7 +44,7 @@ public func conv2dInference(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     let r = residual?.converted(to: .channelsLast)
     let out = Tensor(uninitialized: g.outputShape, format: .channelsLast)
     KernelStats.record("conv2d.inference")
-    #if canImport(CDNNL)
+    #if canImport(CScalpelDNNL)
     DNNLContext.shared.withLock { ctx in
         DNNLConvInferencePlan.get(ctx, g, hasBias: bias != nil, epilogue: ConvEpilogue(residual: r != nil, relu: relu))
             .run(ctx, x: input.pointer, weight: w.pointer, bias: bias?.pointer, residual: r?.pointer, out: out.pointer)

@@ -41,7 +41,7 @@ private func pool2d(_ x: Tensor, isMax: Bool, kernelSize k: Int, stride: Int?, p
         if training { saved = Tensor(uninitialized: g.outputShape) }
         withInt32(saved) { MaxPoolNHWC.forward(g, x: input.pointer, out: out.pointer, argmax: $0) }
     case .dnnl:
-        #if canImport(CDNNL)
+        #if canImport(CScalpelDNNL)
         let key = DNNLPoolPlan.Key(geometry: g, format: input.format, isMax: isMax, training: training)
         DNNLContext.shared.withLock { ctx in
             let plan = DNNLPoolPlan.get(ctx, key)
@@ -66,7 +66,7 @@ private func pool2d(_ x: Tensor, isMax: Bool, kernelSize k: Int, stride: Int?, p
         case .swiftMax:
             withInt32(workspace) { MaxPoolNHWC.backward(g, gradOut: gy.pointer, argmax: $0!, gradInput: gx.pointer) }
         case .dnnl:
-            #if canImport(CDNNL)
+            #if canImport(CScalpelDNNL)
             let key = DNNLPoolPlan.Key(geometry: g, format: input.format, isMax: isMax, training: true)
             DNNLContext.shared.withLock { ctx in
                 DNNLPoolPlan.get(ctx, key).backward(ctx, gradOut: gy.pointer, gradInput: gx.pointer,
@@ -97,7 +97,7 @@ private enum PoolPath {
         } else if isMax && x.format == .channelsLast {
             self = .swiftMax
         } else {
-            #if canImport(CDNNL)
+            #if canImport(CScalpelDNNL)
             self = .dnnl
             #else
             self = .reference

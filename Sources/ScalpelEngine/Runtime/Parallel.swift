@@ -5,11 +5,11 @@ import Darwin
 #endif
 import Dispatch
 import Synchronization
-#if canImport(CBLAS)
-import CBLAS
+#if canImport(CScalpelBLAS)
+internal import CScalpelBLAS
 #endif
-#if canImport(CDNNL)
-import CDNNL
+#if canImport(CScalpelDNNL)
+internal import CScalpelDNNL
 #endif
 
 /// Engine-wide settings: the number of threads used by every kernel (ours, BLAS and oneDNN).
@@ -32,10 +32,10 @@ public enum Engine {
     public static func setThreads(_ n: Int) {
         let n = max(1, n)
         threadCount.store(n, ordering: .relaxed)
-        #if canImport(CBLAS)
+        #if canImport(CScalpelBLAS)
         openblas_set_num_threads(Int32(n))
         #endif
-        #if canImport(CDNNL)
+        #if canImport(CScalpelDNNL)
         omp_set_num_threads(Int32(n))
         #endif
     }
@@ -78,7 +78,7 @@ func parallelFor(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> Void
     // The chunks finish before the call returns, so `body` never escapes; the kernels it runs
     // write disjoint ranges.
     withoutActuallyEscaping(body) { body in
-        #if canImport(CDNNL)
+        #if canImport(CScalpelDNNL)
         if LoopPool.current == .openMP {
             OpenMPLoop(count: count, per: per, chunks: chunks, body: body).run(threads: chunks)
             return
@@ -100,7 +100,7 @@ enum LoopPool {
     /// `SCALPEL_LOOP_POOL=dispatch` selects libdispatch (for comparisons); the default is the
     /// OpenMP team when oneDNN is linked.
     static let current: LoopPool = {
-        #if canImport(CDNNL)
+        #if canImport(CScalpelDNNL)
         return getenvString("SCALPEL_LOOP_POOL") == "dispatch" ? .dispatch : .openMP
         #else
         return .dispatch
@@ -108,7 +108,7 @@ enum LoopPool {
     }()
 }
 
-#if canImport(CDNNL)
+#if canImport(CScalpelDNNL)
 /// One `parallelFor` on an OpenMP team: each team thread claims chunks from a shared counter
 /// until none is left (a team smaller than asked for still runs every chunk).
 private final class OpenMPLoop {

@@ -1,5 +1,5 @@
-#if canImport(CDNNL)
-import CDNNL
+#if canImport(CScalpelDNNL)
+internal import CScalpelDNNL
 
 /// oneDNN inference convolution with its epilogue fused as post-ops:
 /// y = relu?(conv(x, w) + b + r?), NHWC activations, OIHW user weights.

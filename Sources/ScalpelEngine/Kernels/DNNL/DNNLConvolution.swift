@@ -1,5 +1,5 @@
-#if canImport(CDNNL)
-import CDNNL
+#if canImport(CScalpelDNNL)
+internal import CScalpelDNNL
 
 /// oneDNN convolution on NHWC activations with OIHW user weights.
 ///

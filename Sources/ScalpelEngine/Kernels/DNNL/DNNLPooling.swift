@@ -1,5 +1,5 @@
-#if canImport(CDNNL)
-import CDNNL
+#if canImport(CScalpelDNNL)
+internal import CScalpelDNNL
 
 /// oneDNN max / average (padding counted) pooling over NHWC or NCHW data, cached per geometry.
 /// (Channels-last max pooling runs `MaxPoolNHWC` instead, measured faster.)

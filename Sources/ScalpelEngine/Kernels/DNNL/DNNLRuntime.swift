@@ -1,5 +1,5 @@
-#if canImport(CDNNL)
-import CDNNL
+#if canImport(CScalpelDNNL)
+internal import CScalpelDNNL
 #if canImport(Glibc)
 import Glibc
 #endif
