@@ -71,7 +71,7 @@ let package = Package(
                                .product(name: "Yams", package: "Yams"),
                                .product(name: "Logging", package: "swift-log")]),
         // Tables, SVG figures, CSV and an HTML index made from a results database.
-        .target(name: "ScalpelReport", dependencies: ["ScalpelExperiments", "ScalpelTuning", "ScalpelAdaptation"]),
+        .target(name: "ScalpelReport", dependencies: ["ScalpelExperiments", "ScalpelTuning", "ScalpelAdaptation", "ScalpelData"]),
 
         // The command-line tool.
         .executableTarget(

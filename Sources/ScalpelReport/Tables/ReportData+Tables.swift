@@ -91,7 +91,11 @@ extension ReportData {
             if c.divergedRuns + c.failedRuns > 0 { runs += " (\(c.divergedRuns) diverged, \(c.failedRuns) failed)" }
             return [m, c.trainableParameters.map(String.init) ?? "–", Format.percent(c.testAccuracy), Format.points(diff), runs]
         }
+        let means = methods.compactMap { m in
+            cell(column, targetSize: targetSize, method: m)?.testAccuracy.map { (method: m, accuracy: $0.mean) }
+        }
         return Table(title: "\(column.shift): \(checkpointName(column.checkpoint)), \(targetSize) tune examples per class",
-                     header: ["method", "trainable", "test acc % (se)", "vs all", "runs"], rows: rows)
+                     header: ["method", "trainable", "test acc % (se)", "vs all", "runs"], rows: rows,
+                     note: ShiftFinding.note(shift: column.shift, means: means))
     }
 }

@@ -18,7 +18,7 @@ extension Table {
                 return i == 0 ? c + pad : pad + c
             }.joined(separator: "  ")
         }
-        return ([title, line(header)] + rows.map(line)).joined(separator: "\n") + "\n"
+        return ([title, line(header)] + rows.map(line) + (note.map { [$0] } ?? [])).joined(separator: "\n") + "\n"
     }
 
     /// An HTML `<table>` with a caption.
