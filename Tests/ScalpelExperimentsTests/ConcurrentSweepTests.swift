@@ -114,36 +114,43 @@ import Testing
         #expect(try database.claims().isEmpty)
         let ranA = Set(a.recorded)
         #expect(b.recorded.allSatisfy { !ranA.contains($0) }, "B did not redo a run A had recorded")
-        #expect(ranA.count + b.recorded.count == plan.runs.count)
+        // No run computed twice. (A may have died between recording a run and logging it.)
+        #expect(ranA.count + b.recorded.count <= plan.runs.count)
+        #expect(ranA.count + b.recorded.count >= plan.runs.count - 1)
     }
 
     @Test func aRerunTakesOverTheClaimOfAKilledSweep() throws {
         let (binary, spec, db, plan) = try setting("kill-rerun", seeds: [0, 1])
         _ = try ResultsDatabase(path: db)
-        let a = try Launched(binary, ["sweep", spec, "--db", db])
         let reader = try ResultsDatabase(readingFrom: db)
         var left: [ClaimRow] = []
-        let deadline = Date(timeIntervalSinceNow: 120)
-        while Date() < deadline && a.process.isRunning {
-            if a.log.contains("run 1/"), !(try reader.claims().isEmpty) {
-                kill(a.process.processIdentifier, SIGKILL)
-                break
+        var killed: Int32 = 0
+        // Kill a sweep while it holds a claim; again if the kill fell between two runs.
+        for _ in 0..<5 where left.isEmpty {
+            let a = try Launched(binary, ["sweep", spec, "--db", db])
+            let deadline = Date(timeIntervalSinceNow: 120)
+            while Date() < deadline && a.process.isRunning {
+                if a.log.contains("run 1/"), !(try reader.claims().isEmpty) {
+                    kill(a.process.processIdentifier, SIGKILL)
+                    break
+                }
+                usleep(1_000)
             }
-            usleep(1_000)
+            _ = a.finish()
+            killed = a.process.processIdentifier
+            left = try reader.claims()
         }
-        _ = a.finish()
-        left = try reader.claims()
-        // Usually the kill lands mid-run and leaves its claim; the rerun must then take it over.
+        // The killed sweep's claim is left; the rerun takes it over.
         let rerun = try Launched(binary, ["sweep", spec, "--db", db])
         let log = rerun.finish()
         #expect(rerun.process.terminationStatus == 0, "\(log)")
         for claim in left {
-            #expect(claim.owner.pid == a.process.processIdentifier)
-            #expect(log.contains("taking over run \(claim.key.prefix(12)) from pid \(a.process.processIdentifier)"), "\(log)")
+            #expect(claim.owner.pid == killed)
+            #expect(log.contains("taking over run \(claim.key.prefix(12)) from pid \(killed)"), "\(log)")
         }
         let runs = try ResultsDatabase(readingFrom: db).runs()
         #expect(runs.map(\.key).sorted() == plan.runs.map(\.key).sorted())
         #expect(try ResultsDatabase(readingFrom: db).claims().isEmpty)
-        #expect(!left.isEmpty, "the kill did not land while a run was claimed (the test showed less than it should)")
+        #expect(!left.isEmpty, "no kill in five landed while a run was claimed")
     }
 }
