@@ -14,8 +14,8 @@ struct MergeCommand: ParsableCommand {
         temporary file beside the target and renamed onto it, so a bad input or a killed merge \
         leaves the target as it was.
 
-        Exit status: 0 on success; 64 for a bad flag; 1 when an input or the target cannot be \
-        used (the message names the file).
+        Exit status: 0 on success; otherwise that of the error (64 usage, 65 an input or target \
+        that cannot be used, named; see docs/scaling.md).
         """)
 
     @Argument(help: "Results databases to merge.")

@@ -23,8 +23,8 @@ struct ReportCommand: ParsableCommand {
         that holds anything but a report is refused. Values in the database that do not decode \
         are listed as warnings (on standard error and in tables.md).
 
-        Exit status: 0 on success; 64 for a bad flag; 1 when the database cannot be read or the \
-        folder cannot be written (the message names it).
+        Exit status: 0 on success; otherwise that of the error (64 usage, 65 a database that \
+        cannot be read, 74 a folder that cannot be written, named; see docs/scaling.md).
         """)
 
     @Argument(help: "Results database (from scalpel sweep or scalpel merge).")

@@ -28,8 +28,8 @@ struct SweepCommand: ParsableCommand {
         Merge shard databases with `scalpel merge`; see docs/scaling.md.
 
         Exit status: 0 when every run is recorded and none failed; 2 when some runs failed \
-        (recorded with their message; the next sweep retries them); 64 for a bad flag; 1 for \
-        any other error (an invalid specification, an unusable database).
+        (recorded with their message; the next sweep retries them); otherwise that of the error \
+        (64 usage, 65 a bad specification, shard or database; see docs/scaling.md).
         """)
 
     @Argument(help: "Experiment specification (YAML), e.g. experiments/demo.yaml.")
