@@ -37,9 +37,23 @@ import Testing
         #expect(try Shard(parsing: "1/4") == Shard(index: 1, count: 4))
         #expect(throws: SpecError.self) { try Shard(parsing: "4/4") }
         #expect(throws: SpecError.self) { try Shard(parsing: "x") }
-        #expect(try Shard.fromSLURM(["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "3"]) == Shard(index: 2, count: 3))
-        #expect(try Shard.fromSLURM(["SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "3", "SLURM_ARRAY_TASK_MIN": "1"])
-                == Shard(index: 2, count: 3))
+        #expect(try Shard.fromSLURM(["SLURM_ARRAY_TASK_ID": "2", "SCALPEL_SHARDS": "3"]) == Shard(index: 2, count: 3))
+        // A task resubmitted alone (`--array=7`: count 1, min 7) still runs shard 7 of 8.
+        #expect(try Shard.fromSLURM(["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_COUNT": "1", "SLURM_ARRAY_TASK_MIN": "7",
+                                     "SCALPEL_SHARDS": "8"]) == Shard(index: 7, count: 8))
+        // A stepped array (`--array=0-7:2`: tasks 0, 2, 4, 6, count 4) runs shards 0, 2, 4, 6 of 8.
+        #expect(try Shard.fromSLURM(["SLURM_ARRAY_TASK_ID": "6", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_STEP": "2",
+                                     "SCALPEL_SHARDS": "8"]) == Shard(index: 6, count: 8))
+        // SLURM's count alone is not trusted; a task id beyond the count is refused by name.
+        #expect(throws: SpecError.self) { try Shard.fromSLURM(["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "3"]) }
+        do {
+            _ = try Shard.fromSLURM(["SLURM_ARRAY_TASK_ID": "8", "SCALPEL_SHARDS": "8"])
+            Issue.record("task 8 of 8 accepted")
+        } catch let error as SpecError {
+            #expect(error.description == "SLURM_ARRAY_TASK_ID: 8 is not below SCALPEL_SHARDS=8 (array task ids are the shard indices 0…7)")
+        }
+        #expect(throws: SpecError.self) { try Shard.fromSLURM(["SLURM_ARRAY_TASK_ID": "1", "SCALPEL_SHARDS": "0"]) }
+        #expect(throws: SpecError.self) { try Shard.fromSLURM(["SLURM_ARRAY_TASK_ID": "x", "SCALPEL_SHARDS": "4"]) }
         #expect(try Shard.fromSLURM([:]) == nil)
     }
 }

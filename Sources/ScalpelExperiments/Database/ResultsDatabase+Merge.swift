@@ -15,6 +15,24 @@ public struct MergeSummary: Sendable, Equatable {
     public var adaptationReplacedFailures = 0
 }
 
+/// Every row of a results database that a merge copies, read (and decoded) in full.
+public struct ResultsContents: Sendable {
+    public let path: String
+    public let runs: [RunRecord]
+    public let epochs: [String: [EpochRow]]
+    public let models: [String: ModelRecord]
+    public let adaptations: [AdaptationRunRecord]
+    public let curves: [String: [AdaptationCurveRow]]
+
+    /// Reads the results database at `path`; errors name it.
+    public init(path: String) throws {
+        let source = try ResultsDatabase(readingFrom: path)
+        self.path = path
+        (runs, epochs, models) = try (source.runs(), source.epochs(), source.models())
+        (adaptations, curves) = try (source.adaptationRuns(), source.adaptationCurves())
+    }
+}
+
 extension ResultsDatabase {
     /// Copies every run (with its epochs), adaptation run (with its curve) and model layout of
     /// the database at `other` into this one, in one transaction. Runs are keyed by their
@@ -24,13 +42,16 @@ extension ResultsDatabase {
     /// before the adaptation tables merges as having no adaptation runs.
     @discardableResult
     public func merge(from other: String) throws -> MergeSummary {
-        let source = try ResultsDatabase(readingFrom: other)
-        let (runs, epochs, models) = try (source.runs(), source.epochs(), source.models())
-        let (adaptations, curves) = try (source.adaptationRuns(), source.adaptationCurves())
-        return try queue.write { db in
+        try merge(ResultsContents(path: other))
+    }
+
+    /// Copies `contents` into this database in one transaction (see `merge(from:)`).
+    @discardableResult
+    public func merge(_ contents: ResultsContents) throws -> MergeSummary {
+        try write { db in
             var summary = MergeSummary()
-            for model in models.values { try model.insert(db, onConflict: .ignore) }
-            for run in runs {
+            for model in contents.models.values { try model.insert(db, onConflict: .ignore) }
+            for run in contents.runs {
                 if let existing = try RunRecord.fetchOne(db, key: run.key) {
                     guard existing.status == .failed && run.status != .failed else { summary.alreadyPresent += 1; continue }
                     _ = try RunRecord.deleteOne(db, key: run.key)
@@ -39,9 +60,9 @@ extension ResultsDatabase {
                     summary.added += 1
                 }
                 try run.insert(db)
-                for e in epochs[run.key] ?? [] { try e.insert(db) }
+                for e in contents.epochs[run.key] ?? [] { try e.insert(db) }
             }
-            for run in adaptations {
+            for run in contents.adaptations {
                 if let existing = try AdaptationRunRecord.fetchOne(db, key: run.key) {
                     guard existing.status == .failed && run.status != .failed else {
                         summary.adaptationAlreadyPresent += 1
@@ -53,7 +74,7 @@ extension ResultsDatabase {
                     summary.adaptationAdded += 1
                 }
                 try run.insert(db)
-                for point in curves[run.key] ?? [] { try point.insert(db) }
+                for point in contents.curves[run.key] ?? [] { try point.insert(db) }
             }
             return summary
         }

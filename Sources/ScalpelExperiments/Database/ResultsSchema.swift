@@ -27,12 +27,20 @@ import GRDB
 ///     adaptation_curves(run_key → adaptation_runs.key, seen, cumulative_accuracy, window_accuracy,
 ///                       no_adaptation_accuracy, prior_only_accuracy)      PK (run_key, seen)
 ///
+/// Migration `v3-claims` adds the work claims of sweeps sharing the database (see
+/// `ResultsDatabase.claim`); a row lives while its run is being computed:
+///
+///     claims(key PK (a run's or adaptation run's key), kind (run | adaptation), host, pid,
+///            process_start, token, claimed_at, heartbeat (seconds since 1970))
+///
 /// Migrations are applied in order when a database is opened for writing, so a database made
 /// before a migration gains its tables and keeps its rows; opened for reading, a database
 /// without them reads as having no adaptation runs.
 enum ResultsSchema {
     /// The migration that adds the adaptation tables.
     static let adaptationMigration = "v2-adaptation"
+    /// The migration that adds the work claims.
+    static let claimsMigration = "v3-claims"
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -84,6 +92,18 @@ enum ResultsSchema {
             }
         }
         m.registerMigration(adaptationMigration, migrate: createAdaptationTables)
+        m.registerMigration(claimsMigration) { db in
+            try db.create(table: "claims") { t in
+                t.primaryKey("key", .text)
+                t.column("kind", .text).notNull()
+                t.column("host", .text).notNull()
+                t.column("pid", .integer).notNull()
+                t.column("process_start", .text).notNull()
+                t.column("token", .text).notNull()
+                t.column("claimed_at", .double).notNull()
+                t.column("heartbeat", .double).notNull()
+            }
+        }
         return m
     }
 }

@@ -90,12 +90,23 @@ public struct RunRecord: Codable, Sendable, Equatable, FetchableRecord, Persista
         self.toolCommit = toolCommit
     }
 
-    /// The stored `RunResult`, if the run finished.
+    /// The stored `RunResult`, if the run finished and it decodes (`decodeResult()` says why not).
     public func decodedResult() -> RunResult? {
+        try? decodeResult()
+    }
+
+    /// The stored `RunResult` (nil when there is none); throws when its JSON does not decode.
+    public func decodeResult() throws -> RunResult? {
         guard let result else { return nil }
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try? decoder.decode(RunResult.self, from: Data(result.utf8))
+        return try decoder.decode(RunResult.self, from: Data(result.utf8))
+    }
+
+    /// `run 3f2a9c01b7e4 (fmnist-flip all n=4 lr=0.01 seed 0)`: the run, for messages.
+    public var label: String {
+        "run \(key.prefix(12)) (\(shift) \(method) n=\(targetSize) lr=\(learningRate)" +
+            (hyperparameter.map { " h=\($0)" } ?? "") + " seed \(seed))"
     }
 }
 

@@ -24,17 +24,28 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         self.init(index: i, count: n)
     }
 
-    /// The shard of a SLURM array task (`SLURM_ARRAY_TASK_ID` of `SLURM_ARRAY_TASK_COUNT`), if set.
-    /// Arrays are assumed to be numbered from `SLURM_ARRAY_TASK_MIN` (default 0).
+    /// The variable that gives the shard count to the tasks of a SLURM job array.
+    public static let countVariable = "SCALPEL_SHARDS"
+
+    /// The shard of a SLURM array task, if the process is one: shard `SLURM_ARRAY_TASK_ID` of
+    /// `SCALPEL_SHARDS`. The count must be given: SLURM's own `SLURM_ARRAY_TASK_COUNT` (and
+    /// `SLURM_ARRAY_TASK_MIN`) describe the submission, not the sweep, so a task resubmitted
+    /// alone (`--array=7`) or a stepped array (`--array=0-7:2`) would see another count and run
+    /// another share. Throws when a task id is set without a count, or either is not a number,
+    /// or the id is not below the count.
     public static func fromSLURM(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard? {
-        guard let id = environment["SLURM_ARRAY_TASK_ID"], let count = environment["SLURM_ARRAY_TASK_COUNT"] else {
-            return nil
+        guard let id = environment["SLURM_ARRAY_TASK_ID"] else { return nil }
+        guard let count = environment[countVariable] else {
+            throw SpecError("SLURM_ARRAY_TASK_ID", "is set (\(id): a job array task) but \(countVariable) is not: set " +
+                            "\(countVariable)=N, the number of shards, or give the shard as I/N (a resubmitted task or a stepped " +
+                            "array sees another SLURM_ARRAY_TASK_COUNT, so the count cannot come from SLURM)")
         }
-        let base = Int(environment["SLURM_ARRAY_TASK_MIN"] ?? "0") ?? 0
-        guard let i = Int(id), let n = Int(count) else {
-            throw SpecError("SLURM_ARRAY_TASK_ID", "'\(id)' of '\(count)' are not integers")
+        guard let n = Int(count), n > 0 else { throw SpecError(countVariable, "'\(count)' is not a positive integer") }
+        guard let i = Int(id), i >= 0 else { throw SpecError("SLURM_ARRAY_TASK_ID", "'\(id)' is not a non-negative integer") }
+        guard i < n else {
+            throw SpecError("SLURM_ARRAY_TASK_ID", "\(i) is not below \(countVariable)=\(n) (array task ids are the shard indices 0…\(n - 1))")
         }
-        return try Shard(parsing: "\(i - base)/\(n)")
+        return Shard(index: i, count: n)
     }
 
     /// Whether the run with `key` (hexadecimal) belongs to this shard.

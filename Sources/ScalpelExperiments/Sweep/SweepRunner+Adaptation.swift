@@ -4,41 +4,34 @@ import ScalpelData
 import ScalpelNN
 
 extension SweepRunner {
-    /// Runs the adaptation runs of one session (a checkpoint and a shift), recording each in one
-    /// transaction with its curve as soon as it ends; returns their records.
+    /// Runs the adaptation runs of one session (a checkpoint and a shift) that this sweep can
+    /// claim, recording each in one transaction with its curve as soon as it ends.
     ///
-    /// The shift's data is loaded once. Every run starts from the checkpoint loaded afresh (an
-    /// online run changes the model), takes the first `testSize` images of the target test split,
-    /// and is `AdaptationRun.run`, so it computes what `scalpel adapt` computes for the same
-    /// identity. The baselines (no adaptation, prior only) depend only on the test set and the
-    /// prior, so runs sharing them measure them once. A session whose data does not load, or
-    /// does not fit the checkpoint, records its runs as `failed` with the message.
-    func run(_ session: AdaptationSessionPlan) throws -> [AdaptationRunRecord] {
-        observer?.note("preparing \(session.label): \(session.runs.count) runs", level: .info)
-        let setupStarted = Date()
-        let test: ImageSet
-        do {
-            test = try loadTestImages(session)
-        } catch {
-            observer?.note("\(session.label): \(error)", level: .error)
-            return try session.runs.map { run in
-                let record = AdaptationRunRecord(planned: run, failure: "\(error)", seconds: Date().timeIntervalSince(setupStarted),
-                                                 startedAt: setupStarted, toolCommit: toolCommit)
-                try database.record(record, curve: [])
-                observer?.adaptationFinished(record)
-                return record
-            }
-        }
+    /// The shift's data is loaded when the first run is claimed. Every run starts from the
+    /// checkpoint loaded afresh (an online run changes the model), takes the first `testSize`
+    /// images of the target test split, and is `AdaptationRun.run`, so it computes what
+    /// `scalpel adapt` computes for the same identity. The baselines (no adaptation, prior only)
+    /// depend only on the test set and the prior, so runs sharing them measure them once. A
+    /// session whose data does not load, or does not fit the checkpoint, records its runs as
+    /// `failed` with the message.
+    func runClaimed(_ session: AdaptationSessionPlan, _ work: inout Work) throws {
+        var test: Result<ImageSet, Error>?
         var baselines: [String: AdaptationBaselines] = [:]
         var layoutRecorded = false
-        var records: [AdaptationRunRecord] = []
-        for run in session.runs {
+        for run in session.runs where !work.settled.contains(run.key) {
+            guard try work.claim(run.key, .adaptation, in: self) else { continue }
+            if test == nil {
+                observer?.note("preparing \(session.label)", level: .info)
+                test = Result { try loadTestImages(session) }
+                if case .failure(let error) = test { observer?.note("\(session.label): \(error)", level: .error) }
+            }
             let started = Date()
             let id = run.identity
             var record: AdaptationRunRecord
             var curve: [AdaptationCurveRow] = []
             var layout: ModelRecord?
             do {
+                let test = try test!.get()
                 let model = try session.checkpoint.loadModel()
                 if !layoutRecorded {
                     layout = ModelRecord(checkpointSHA256: session.checkpoint.sha256, checkpoint: session.checkpoint.path, model: model)
@@ -57,9 +50,8 @@ extension SweepRunner {
             try database.record(record, curve: curve, model: layout)
             layoutRecorded = layoutRecorded || layout != nil
             observer?.adaptationFinished(record)
-            records.append(record)
+            work.count(record.status)
         }
-        return records
     }
 
     /// The shift's target test split (default split sizes, the session's split seed), checked

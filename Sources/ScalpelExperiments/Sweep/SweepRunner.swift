@@ -4,20 +4,28 @@ import ScalpelData
 import ScalpelNN
 import ScalpelTuning
 
-/// Runs a `SweepPlan` into a results database, resumably: its fine-tuning runs, then its
-/// test-time adaptation runs (`SweepRunner+Adaptation`).
+/// Runs a `SweepPlan` into a results database, resumably and shared with other sweeps: its
+/// fine-tuning runs, then its test-time adaptation runs (`SweepRunner+Adaptation`).
 ///
 /// Runs already finished in the database (by key) are skipped, so a killed sweep picks up where
-/// it stopped. Each session (checkpoint × shift × target size) loads its data and model once and
-/// shares one `TuningSession`, so runs that freeze the same prefix share its activations; each
-/// run is `FineTuningMethod.run(at:in:)` of its method and is recorded in one transaction as
-/// soon as it ends. A session whose data or model fails to load records its runs as `failed`
-/// with the message (the next sweep retries them).
+/// it stopped. Before a run starts it is claimed in a transaction (`ResultsDatabase.claim`), so
+/// sweeps on one database (on one machine, or on a shared file system) divide the runs between
+/// them; a claim whose owner died is taken over, and a sweep that finds its last runs claimed
+/// by live processes waits until they are recorded (`ClaimPolicy`). Each session (checkpoint ×
+/// shift × target size) loads its data and model when its first run is claimed and shares one
+/// `TuningSession`, so runs that freeze the same prefix share its activations; each run is
+/// `FineTuningMethod.run(at:in:)` of its method and is recorded in one transaction (which also
+/// deletes its claim) as soon as it ends. A session whose data or model fails to load records
+/// its runs as `failed` with the message (the next sweep retries them).
 public struct SweepRunner {
     public let plan: SweepPlan
     public let database: ResultsDatabase
     public let observer: SweepObserver?
     public var toolCommit = ToolVersion.commit
+    /// Who this sweep claims runs as (this process, with a token of its own).
+    public var owner = ClaimOwner.current()
+    /// Heartbeat, staleness and polling of claims.
+    public var claimPolicy = ClaimPolicy.standard
 
     public init(plan: SweepPlan, database: ResultsDatabase, observer: SweepObserver? = nil) {
         self.plan = plan
@@ -27,65 +35,99 @@ public struct SweepRunner {
 
     /// What a sweep did.
     public struct Outcome: Sendable, Equatable {
+        /// Runs this sweep computed and recorded (failed and diverged included).
         public var ran = 0
+        /// Runs already recorded when the sweep started.
         public var skipped = 0
         public var failed = 0
         public var diverged = 0
+        /// Runs of the plan that other sweeps on the database recorded meanwhile.
+        public var byOthers = 0
     }
 
-    /// Runs every pending run, then every pending adaptation run; the counts cover both kinds.
-    @discardableResult
-    public func run() throws -> Outcome {
-        let finished = try database.finishedKeys()
-        let finishedAdaptations = try database.finishedAdaptationKeys()
+    /// What a sweep knows while it claims: the keys it needs no more (recorded, or claimed by
+    /// it), the claims of live processes seen in the last pass, and its counts.
+    struct Work {
+        let since: Date
+        var settled: Set<String>
+        var held: [String: ClaimOwner] = [:]
         var outcome = Outcome()
-        outcome.skipped = plan.runs.filter { finished.contains($0.key) }.count
-            + plan.adaptationRuns.filter { finishedAdaptations.contains($0.key) }.count
-        observer?.sweepStarted(total: plan.runs.count + plan.adaptationRuns.count - outcome.skipped, skipped: outcome.skipped)
-        func count(_ status: RunRecord.Status) {
+
+        /// Whether the run with `key` is now this sweep's to compute.
+        mutating func claim(_ key: String, _ kind: ClaimKind, in runner: SweepRunner) throws -> Bool {
+            switch try runner.database.claim(key, kind: kind, owner: runner.owner, policy: runner.claimPolicy, attemptedSince: since) {
+            case .finished:
+                settled.insert(key)
+                outcome.byOthers += 1
+                return false
+            case .held(let other):
+                held[key] = other
+                return false
+            case .claimed(let previous):
+                settled.insert(key)
+                if let previous {
+                    runner.observer?.note("taking over run \(key.prefix(12)) from \(previous) (gone or silent)", level: .warning)
+                }
+                return true
+            }
+        }
+
+        mutating func count(_ status: RunRecord.Status) {
             outcome.ran += 1
             if status == .failed { outcome.failed += 1 }
             if status == .diverged { outcome.diverged += 1 }
         }
-        for session in plan.sessions {
-            let pending = session.filter { !finished.contains($0.key) }
-            guard !pending.runs.isEmpty else { continue }
-            for record in try run(pending) { count(record.status) }
-        }
-        for session in plan.adaptations {
-            let pending = session.filter { !finishedAdaptations.contains($0.key) }
-            guard !pending.runs.isEmpty else { continue }
-            for record in try run(pending) { count(record.status) }
-        }
-        observer?.sweepFinished()
-        return outcome
     }
 
-    /// Runs the runs of one session, recording each; returns their records.
-    func run(_ plan: SessionPlan) throws -> [RunRecord] {
-        observer?.note("preparing \(plan.label): \(plan.runs.count) runs", level: .info)
-        let setupStarted = Date()
-        let session: TuningSession
-        do {
-            session = try makeSession(plan)
-        } catch {
-            observer?.note("\(plan.label): \(error)", level: .error)
-            return try plan.runs.map { run in
-                let record = RunRecord(planned: run, status: .failed, message: "\(error)",
-                                       seconds: Date().timeIntervalSince(setupStarted), startedAt: setupStarted,
-                                       toolCommit: toolCommit)
-                try database.record(record, epochs: [])
-                observer?.runFinished(record)
-                return record
-            }
+    /// Runs every pending run, then every pending adaptation run, claiming each first; returns
+    /// when every run of the plan is recorded (by this sweep or another). The counts cover both kinds.
+    @discardableResult
+    public func run() throws -> Outcome {
+        let finished = try database.finishedKeys().union(database.finishedAdaptationKeys())
+        var work = Work(since: Date(), settled: finished)
+        work.outcome.skipped = plan.runs.filter { finished.contains($0.key) }.count
+            + plan.adaptationRuns.filter { finished.contains($0.key) }.count
+        observer?.sweepStarted(total: plan.runs.count + plan.adaptationRuns.count - work.outcome.skipped,
+                               skipped: work.outcome.skipped)
+        let heartbeat = ClaimHeartbeat(database: database, owner: owner, interval: claimPolicy.heartbeatInterval)
+        defer {
+            heartbeat.stop()
+            try? database.releaseClaims(of: owner)
         }
+        var waitingFor: Set<String> = []
+        while true {
+            work.held = [:]
+            for session in plan.sessions { try runClaimed(session, &work) }
+            for session in plan.adaptations { try runClaimed(session, &work) }
+            guard !work.held.isEmpty else { break }
+            let owners = Set(work.held.values.map(\.description)).sorted()
+            if Set(owners) != waitingFor {
+                observer?.note("waiting for \(work.held.count) runs claimed by \(owners.joined(separator: ", "))", level: .info)
+                waitingFor = Set(owners)
+            }
+            Thread.sleep(forTimeInterval: claimPolicy.pollInterval)
+        }
+        observer?.sweepFinished()
+        return work.outcome
+    }
+
+    /// Runs the runs of one session that this sweep can claim, recording each.
+    func runClaimed(_ plan: SessionPlan, _ work: inout Work) throws {
+        var session: Result<TuningSession, Error>?
         var implementations: [MethodSpec: (FineTuningMethod, Int)] = [:]
-        var records: [RunRecord] = []
-        for run in plan.runs {
+        for run in plan.runs where !work.settled.contains(run.key) {
+            guard try work.claim(run.key, .run, in: self) else { continue }
+            if session == nil {
+                let left = plan.runs.filter { !work.settled.contains($0.key) }.count + 1
+                observer?.note("preparing \(plan.label): \(left) runs", level: .info)
+                session = Result { try makeSession(plan) }
+                if case .failure(let error) = session { observer?.note("\(plan.label): \(error)", level: .error) }
+            }
             let started = Date()
-            let record: RunRecord
+            var record: RunRecord
             var epochs: [EpochRow] = []
             do {
+                let session = try session!.get()
                 if implementations[run.method] == nil {
                     let method = try run.method.method(for: session.model)
                     let trainable = method.candidates(in: session.model)
@@ -104,9 +146,8 @@ public struct SweepRunner {
             }
             try database.record(record, epochs: epochs)
             observer?.runFinished(record)
-            records.append(record)
+            work.count(record.status)
         }
-        return records
     }
 
     /// The target data, the model with the checkpoint's weights, and the session around them.

@@ -3,14 +3,17 @@ import ScalpelExperiments
 import ScalpelTuning
 
 /// A report of a results database: Markdown tables in the paper's forms, SVG figures, CSV
-/// exports and an `index.html` that shows them all, written atomically into one directory.
+/// exports and an `index.html` that shows them all, written as one folder (`ReportFolder`).
 public struct Report {
     public let data: ReportData
     public let source: String
+    /// Problems found in the database (`ResultsDatabase.unreadableValues()`), listed first in `tables.md`.
+    public var warnings: [String]
 
-    public init(data: ReportData, source: String) {
+    public init(data: ReportData, source: String, warnings: [String] = []) {
         self.data = data
         self.source = source
+        self.warnings = warnings
     }
 
     /// The tables, in reading order: per architecture and target size the methods table (Table 4),
@@ -123,6 +126,7 @@ public struct Report {
     /// The Markdown document of every table.
     public var markdown: String {
         "# Results of \(URL(fileURLWithPath: source).lastPathComponent)\n\n" + summaryLine + "\n\n" +
+            (warnings.isEmpty ? "" : "Warnings:\n\n" + warnings.map { "- \($0)\n" }.joined() + "\n") +
             tables.map(\.markdown).joined(separator: "\n")
     }
 
@@ -162,10 +166,11 @@ public struct Report {
         return out.joined(separator: "\n")
     }
 
-    /// Writes every output into `directory` (created if missing); returns the file names written.
+    /// Writes every output as the folder `directory`, whole (`ReportFolder`): built beside it and
+    /// renamed into place, replacing an older report's folder (none of its files survive);
+    /// a folder that holds anything but a report is refused. Returns the file names written.
     @discardableResult
     public func write(to directory: String) throws -> [String] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var files: [(String, String)] = [
             ("tables.md", markdown), ("runs.csv", data.runsCSV), ("cells.csv", data.cellsCSV),
         ]
@@ -179,7 +184,7 @@ public struct Report {
         files += figures.map { ($0.file, $0.svg) }
         files.append(("index.html", HTMLIndex.page(report: self, figures: figures.map { ($0.file, $0.caption) },
                                                    downloads: files.map(\.0))))
-        for (name, text) in files { try AtomicFile.write(text, to: directory + "/" + name) }
+        try ReportFolder.write(files.map { (name: $0.0, text: $0.1) }, to: directory)
         return files.map(\.0)
     }
 }

@@ -8,8 +8,14 @@ struct MergeCommand: ParsableCommand {
         abstract: "Merge results databases (e.g. the shards of a sweep) into one.",
         discussion: """
         Runs and adaptation runs are identified by the hash of their configuration: a run present \
-        in several inputs is kept once (a finished run replaces a failed one). The target is created if missing and may \
-        already hold runs.
+        in several inputs is kept once (a finished run replaces a failed one). The target may be \
+        missing (it is created) or a results database (its runs are kept); any other file is \
+        refused. Every input is read in full first, and the merged database is built in a \
+        temporary file beside the target and renamed onto it, so a bad input or a killed merge \
+        leaves the target as it was.
+
+        Exit status: 0 on success; otherwise that of the error (64 usage, 65 an input or target \
+        that cannot be used, named; see docs/scaling.md).
         """)
 
     @Argument(help: "Results databases to merge.")
@@ -20,19 +26,17 @@ struct MergeCommand: ParsableCommand {
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("name at least one database to merge") }
-        guard !inputs.contains(into) else { throw ValidationError("--into \(into) is also an input") }
     }
 
     func run() throws {
-        let target = try ResultsDatabase(path: into)
-        for input in inputs {
-            let s = try target.merge(from: input)
+        for (input, s) in try ResultsMerge.merge(inputs, into: into) {
             print("\(input): \(s.added) runs added, \(s.alreadyPresent) already present, \(s.replacedFailures) failures replaced")
             if s.adaptationAdded + s.adaptationAlreadyPresent + s.adaptationReplacedFailures > 0 {
                 print("\(input): \(s.adaptationAdded) adaptation runs added, \(s.adaptationAlreadyPresent) already present, " +
                       "\(s.adaptationReplacedFailures) failures replaced")
             }
         }
+        let target = try ResultsDatabase(readingFrom: into)
         func describe(_ counts: [RunRecord.Status: Int]) -> String {
             counts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
         }

@@ -19,9 +19,17 @@ struct SweepCommand: ParsableCommand {
         computing what `scalpel adapt` computes for the same identity; they run after the \
         fine-tuning runs, resume and shard the same way. See docs/experiments.md.
 
-        --shard I/N runs the runs whose key is I modulo N (0 ≤ I < N); under a SLURM job array \
-        SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT choose the shard. Merge shard databases \
-        with `scalpel merge`; see docs/scaling.md.
+        Sweeps started on one database divide its runs: each run is claimed in the database \
+        before it starts, a claim whose process died (or stopped refreshing it for 120 s) is \
+        taken over, and a sweep ends when every run of its share is recorded, by it or another.
+
+        --shard I/N runs the runs whose key is I modulo N (0 ≤ I < N); in a SLURM job array \
+        without --shard, the shard is SLURM_ARRAY_TASK_ID of SCALPEL_SHARDS (which must be set). \
+        Merge shard databases with `scalpel merge`; see docs/scaling.md.
+
+        Exit status: 0 when every run is recorded and none failed; 2 when some runs failed \
+        (recorded with their message; the next sweep retries them); otherwise that of the error \
+        (64 usage, 65 a bad specification, shard or database; see docs/scaling.md).
         """)
 
     @Argument(help: "Experiment specification (YAML), e.g. experiments/demo.yaml.")
@@ -30,7 +38,7 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Results database (SQLite; created if missing).")
     var db: String
 
-    @Option(name: .long, help: "Run only shard I of N (I/N, 0-based); default: from SLURM_ARRAY_TASK_ID/COUNT, else all.")
+    @Option(name: .long, help: "Run only shard I of N (I/N, 0-based); default: SLURM_ARRAY_TASK_ID of SCALPEL_SHARDS in a job array, else all.")
     var shard: String?
 
     @Flag(name: .customLong("dry-run"), help: "Validate and list the runs to do, without running them.")
@@ -63,7 +71,8 @@ struct SweepCommand: ParsableCommand {
         }
         let database = try ResultsDatabase(path: db)
         let outcome = try SweepRunner(plan: mine, database: database, observer: SweepProgress(logger: logger)).run()
-        logger.info("\(outcome.ran) runs recorded (\(outcome.diverged) diverged, \(outcome.failed) failed), \(outcome.skipped) already there; database \(db)")
+        let others = outcome.byOthers > 0 ? ", \(outcome.byOthers) recorded by other sweeps" : ""
+        logger.info("\(outcome.ran) runs recorded (\(outcome.diverged) diverged, \(outcome.failed) failed), \(outcome.skipped) already there\(others); database \(db)")
         if outcome.failed > 0 { throw ExitCode(2) }
     }
 }
