@@ -39,6 +39,8 @@ let package = Package(
             swiftSettings: optimize),
         // The safetensors file format (PyTorch-compatible checkpoints).
         .target(name: "SafeTensors", dependencies: ["ScalpelEngine"]),
+        // PyTorch's `.pth` files (zip and legacy formats), read without executing anything.
+        .target(name: "PyTorchCheckpoint", dependencies: ["ScalpelEngine", "SafeTensors", "CScalpelZlib"]),
         // Layers, models with named blocks, parameter selection.
         .target(name: "ScalpelNN", dependencies: ["ScalpelEngine", "SafeTensors"], swiftSettings: optimize),
         // Optimizers with PyTorch's update rules and per-tensor state.
@@ -85,6 +87,7 @@ let package = Package(
 
         .testTarget(name: "ScalpelEngineTests", dependencies: ["ScalpelEngine", "SafeTensors"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
+        .testTarget(name: "PyTorchCheckpointTests", dependencies: ["PyTorchCheckpoint", "SafeTensors"], exclude: ["Fixtures"]),
         .testTarget(name: "ScalpelNNTests", dependencies: ["ScalpelNN"]),
         .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),

@@ -1,0 +1,31 @@
+import Foundation
+import SafeTensors
+
+/// Opens a checkpoint of either format, told apart by its first bytes (not its extension):
+/// a safetensors file as it is, a PyTorch `.pth` file as the safetensors file of its state dict.
+public enum CheckpointFile {
+    /// The checkpoint formats Scalpel reads.
+    public enum Format: String, Sendable {
+        case safetensors
+        case pytorch
+    }
+
+    /// The format of the file at `path`, from its first bytes.
+    public static func format(of path: String) throws -> Format {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw PyTorchCheckpointError(path: path, "cannot open the file")
+        }
+        defer { try? handle.close() }
+        let prefix = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+        return PyTorchCheckpoint.looksLikePyTorch(prefix) ? .pytorch : .safetensors
+    }
+
+    /// The checkpoint at `path` as a safetensors file (a `.pth` is converted in memory, its
+    /// state dict found and renamed as `options` say; dtypes are kept).
+    public static func open(_ path: String, options: StateDictOptions = StateDictOptions()) throws -> SafeTensorsFile {
+        switch try format(of: path) {
+        case .safetensors: return try SafeTensorsFile(contentsOf: path)
+        case .pytorch: return try PyTorchCheckpoint(contentsOf: path).stateDict(options).safeTensorsFile(path: path)
+        }
+    }
+}
