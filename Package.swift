@@ -42,7 +42,7 @@ let package = Package(
         // PyTorch's `.pth` files (zip and legacy formats), read without executing anything.
         .target(name: "PyTorchCheckpoint", dependencies: ["ScalpelEngine", "SafeTensors", "CScalpelZlib"]),
         // Layers, models with named blocks, parameter selection.
-        .target(name: "ScalpelNN", dependencies: ["ScalpelEngine", "SafeTensors"], swiftSettings: optimize),
+        .target(name: "ScalpelNN", dependencies: ["ScalpelEngine", "SafeTensors", "PyTorchCheckpoint"], swiftSettings: optimize),
         // Optimizers with PyTorch's update rules and per-tensor state.
         .target(name: "ScalpelOptim", dependencies: ["ScalpelEngine"], swiftSettings: optimize),
         // Data set readers, distribution shifts, splits, augmentations.
@@ -62,8 +62,8 @@ let package = Package(
 
         // The umbrella module of the `Scalpel` product: re-exports the core modules above.
         .target(name: "Scalpel",
-                dependencies: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
-                               "ScalpelAdaptation"]),
+                dependencies: ["ScalpelEngine", "SafeTensors", "PyTorchCheckpoint", "ScalpelNN", "ScalpelOptim", "ScalpelData",
+                               "ScalpelTuning", "ScalpelAdaptation"]),
 
         // Experiment specifications, sweeps over their grids (fine-tuning and test-time adaptation runs),
         // the results database, shards and merges.
@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "scalpel",
             dependencies: [
-                "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
+                "ScalpelEngine", "SafeTensors", "PyTorchCheckpoint", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
                 "ScalpelAdaptation", "ScalpelAnalysis", "ScalpelExperiments", "ScalpelReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
