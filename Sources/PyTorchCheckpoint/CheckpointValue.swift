@@ -101,9 +101,8 @@ struct TreeBuilder {
     private mutating func tensor(_ t: Int) throws(Malformed) -> TorchTensor {
         if let cached = tensorCache[t] { return cached }
         let reference = heap.tensors[t]
-        let storage = heap.storages[reference.storage]
         let bytes = try storageBytes(reference.storage)
-        let tensor = TorchTensor(reference, dtype: storage.dtype, storage: bytes)
+        let tensor = TorchTensor(reference, dtype: reference.dtype, storage: bytes)
         tensorCache[t] = tensor
         return tensor
     }

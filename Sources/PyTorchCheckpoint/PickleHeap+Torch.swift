@@ -19,30 +19,44 @@ extension PickleHeap {
             }
             return args[0]
         case .rebuildTensor:
-            return try rebuildTensor(args)
+            return try rebuildTensor(args, v3: false)
+        case .rebuildTensorV3:
+            return try rebuildTensor(args, v3: true)
         case .latin1Encode:
             guard args.count == 2, case .string(let text) = args[0], case .string("latin1") = args[1],
                   text.unicodeScalars.allSatisfy({ $0.value < 256 }) else {
                 throw Malformed("_codecs.encode is only read as (text, 'latin1'), the pickling of bytes")
             }
             return .bytes(text.unicodeScalars.map { UInt8($0.value) })
-        case .storage:
+        case .storage, .dtype:
             throw Malformed("\(g.fullName) cannot be called; storages come only from persistent ids")
         }
     }
 
-    /// `_rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])`.
-    private mutating func rebuildTensor(_ args: [PickleValue]) throws(Malformed) -> PickleValue {
-        let name = TorchGlobal.rebuildTensor.fullName
-        guard args.count == 6 || args.count == 7 else { throw Malformed("\(name) expects 6 or 7 arguments, got \(args.count)") }
+    /// `_rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])`,
+    /// or `_rebuild_tensor_v3(…, backward_hooks, dtype[, metadata])` whose storage holds bytes.
+    private mutating func rebuildTensor(_ args: [PickleValue], v3: Bool) throws(Malformed) -> PickleValue {
+        let name = (v3 ? TorchGlobal.rebuildTensorV3 : .rebuildTensor).fullName
+        let arity = v3 ? 7 : 6
+        guard args.count == arity || args.count == arity + 1 else {
+            throw Malformed("\(name) expects \(arity) or \(arity + 1) arguments, got \(args.count)")
+        }
         guard case .storage(let s) = args[0] else { throw Malformed("\(name): the first argument is a \(args[0].kind), not a storage") }
+        let storage = storages[s]
+        var dtype = storage.dtype
+        if v3 {
+            guard case .global(.dtype(let d)) = args[6] else { throw Malformed("\(name): the dtype argument is a \(args[6].kind)") }
+            guard storage.dtype == .uint8 || storage.dtype == d else {
+                throw Malformed("\(name): a \(d) tensor over a \(storage.dtype) storage")
+            }
+            dtype = d
+        }
         guard case .int(let offset) = args[1], offset >= 0, offset <= Int.max / 2 else { throw Malformed("\(name): bad storage offset") }
         let shape = try integers(args[2], "\(name) size"), strides = try integers(args[3], "\(name) stride")
         guard shape.count == strides.count, shape.count <= Self.maxRank else {
             throw Malformed("\(name): size \(shape) and stride \(strides) do not match (or rank above \(Self.maxRank))")
         }
-        let storage = storages[s]
-        let available = storage.view?.count ?? storage.count
+        let available = (storage.view?.count ?? storage.count) * storage.dtype.size / dtype.size
         var count = 1, last = Int(offset), overflow = false
         for (n, st) in zip(shape, strides) {
             (count, overflow) = count.multipliedReportingOverflow(by: n)
@@ -58,11 +72,11 @@ extension PickleHeap {
             throw Malformed("\(name): size \(shape), stride \(strides) and offset \(offset) reach element \(last) "
                 + "of a storage of \(available) (storage '\(storage.key)')")
         }
-        let bytes = count.multipliedReportingOverflow(by: storage.dtype.size)
-        guard !bytes.overflow, bytes.partialValue <= max(available * storage.dtype.size, Self.maxExpandedBytes) else {
+        let bytes = count.multipliedReportingOverflow(by: dtype.size)
+        guard !bytes.overflow, bytes.partialValue <= max(available * dtype.size, Self.maxExpandedBytes) else {
             throw Malformed("\(name): size \(shape) expands a storage of \(available) elements too far")
         }
-        tensors.append(TensorReference(storage: s, offset: Int(offset), shape: shape, strides: strides))
+        tensors.append(TensorReference(storage: s, dtype: dtype, offset: Int(offset), shape: shape, strides: strides))
         return .tensor(tensors.count - 1)
     }
 

@@ -4,9 +4,16 @@ import SafeTensors
 /// before any object is built: the reader never executes code.
 enum TorchGlobal: Equatable {
     case orderedDict
+    /// `torch._utils._rebuild_tensor_v2`: a tensor of its typed storage's dtype.
     case rebuildTensor
+    /// `torch._utils._rebuild_tensor_v3`: a tensor of an explicit dtype over an untyped storage
+    /// (what PyTorch 2 writes for uint16/32/64 and float8).
+    case rebuildTensorV3
     case rebuildParameter
+    /// A typed storage class (`torch.FloatStorage`, …) or `torch.storage.UntypedStorage` (bytes).
     case storage(DType)
+    /// A dtype object (`torch.uint16`, `torch.float8_e4m3fn`, …).
+    case dtype(DType)
     /// `_codecs.encode(text, "latin1")`: how protocol 2 pickles a `bytes` object (only that use
     /// is allowed; it builds bytes, nothing else).
     case latin1Encode
@@ -16,11 +23,14 @@ enum TorchGlobal: Equatable {
         switch (module, name) {
         case ("collections", "OrderedDict"): self = .orderedDict
         case ("torch._utils", "_rebuild_tensor_v2"): self = .rebuildTensor
+        case ("torch._utils", "_rebuild_tensor_v3"): self = .rebuildTensorV3
+        case ("torch.storage", "UntypedStorage"): self = .storage(.uint8)
         case ("torch._utils", "_rebuild_parameter"): self = .rebuildParameter
         case ("_codecs", "encode"): self = .latin1Encode
         case ("torch", _):
-            guard let dtype = Self.storageTypes[name] else { return nil }
-            self = .storage(dtype)
+            if let dtype = Self.storageTypes[name] { self = .storage(dtype) }
+            else if let dtype = Self.dtypes[name] { self = .dtype(dtype) }
+            else { return nil }
         default: return nil
         }
     }
@@ -32,12 +42,23 @@ enum TorchGlobal: Equatable {
         "ByteStorage": .uint8, "BoolStorage": .bool,
     ]
 
+    /// PyTorch's dtype objects and their element types.
+    static let dtypes: [String: DType] = [
+        "float32": .float32, "float": .float32, "float16": .float16, "half": .float16, "bfloat16": .bfloat16,
+        "float64": .float64, "double": .float64, "int64": .int64, "long": .int64, "int32": .int32, "int": .int32,
+        "int16": .int16, "short": .int16, "int8": .int8, "uint8": .uint8, "bool": .bool, "uint16": .uint16,
+        "uint32": .uint32, "uint64": .uint64, "float8_e4m3fn": .float8E4M3, "float8_e5m2": .float8E5M2,
+    ]
+
     var fullName: String {
         switch self {
         case .orderedDict: "collections.OrderedDict"
         case .rebuildTensor: "torch._utils._rebuild_tensor_v2"
+        case .rebuildTensorV3: "torch._utils._rebuild_tensor_v3"
+        case .dtype(let dtype): "torch." + (Self.dtypes.filter { $0.value == dtype }.map(\.key).max { $0.count < $1.count } ?? "?")
         case .rebuildParameter: "torch._utils._rebuild_parameter"
         case .latin1Encode: "_codecs.encode"
+        case .storage(.uint8): "torch.ByteStorage"
         case .storage(let dtype): "torch." + (Self.storageTypes.first { $0.value == dtype }?.key ?? "?")
         }
     }
@@ -119,9 +140,11 @@ struct StorageReference {
     let view: Range<Int>?
 }
 
-/// A tensor rebuilt by `_rebuild_tensor_v2`: a strided view of a storage, validated against it.
+/// A tensor rebuilt by `_rebuild_tensor_v2/3`: a strided view of a storage (offset and strides
+/// in elements of `dtype`), validated against it.
 struct TensorReference {
     let storage: Int
+    let dtype: DType
     let offset: Int
     let shape: [Int]
     let strides: [Int]

@@ -83,3 +83,22 @@ import Testing
         #expect(root?.reason.contains("holds no tensors") == true)
     }
 }
+
+/// The dtypes PyTorch 2 saves with `_rebuild_tensor_v3` over an untyped (byte) storage.
+@Suite struct NewerDTypeFixtureTests {
+    @Test func untypedStoragesWithExplicitDTypes() throws {
+        let state = try PyTorchCheckpoint(contentsOf: fixture("dtypes_zip.pth")).stateDict()
+        #expect(state.names == ["u16", "u32", "u64", "f8e4m3", "f8e5m2"])
+        let expected = try SafeTensorsFile(contentsOf: fixture("dtypes_expected.safetensors"))
+        let dtypes: [String: DType] = ["u16": .uint16, "u32": .uint32, "u64": .uint64, "f8e4m3": .float8E4M3, "f8e5m2": .float8E5M2]
+        for name in expected.names {
+            let entry = try expected.entry(name), tensor = try #require(state.tensors[name])
+            #expect(tensor.dtype == dtypes[name] && tensor.dtype == entry.dtype, "\(name)")
+            #expect(tensor.shape == entry.shape, "\(name)")
+            #expect(tensor.bytes == [UInt8](try expected.rawBytes(name)), "\(name)")
+        }
+        let file = try state.safeTensorsFile(path: "dtypes_zip.pth")
+        #expect(try file.int64s("u64") == expected.int64s("u64"))
+        #expect(try file.floats("f8e4m3") == expected.floats("f8e4m3"))
+    }
+}
