@@ -6,7 +6,9 @@ import SafeTensors
 public enum CheckpointFile {
     /// The checkpoint formats Scalpel reads.
     public enum Format: String, Sendable {
+        /// A safetensors file (8-byte header length, JSON header, data).
         case safetensors
+        /// A file written by `torch.save` (zip archive or legacy pickle stream).
         case pytorch
     }
 

@@ -1,19 +1,26 @@
 /// What a `.pth` file holds, as a tree: the state dict and whatever was saved around it
 /// (`{"state_dict": …, "epoch": 3}`). Tuples and lists are both `.list`; dict keys are text.
 public indirect enum CheckpointValue: Sendable {
+    /// Python's `None`.
     case none
     case bool(Bool)
+    /// An int (ints wider than 64 bits are `.bytes`, little-endian two's complement).
     case int(Int64)
     case float(Double)
     case string(String)
     case bytes([UInt8])
+    /// A tensor, any view already made contiguous.
     case tensor(TorchTensor)
+    /// A list or a tuple.
     case list([CheckpointValue])
+    /// A dict or an OrderedDict, in order.
     case dict([DictEntry])
 
     /// One entry of a dict, in the file's order.
     public struct DictEntry: Sendable {
+        /// The key as text (int keys in decimal).
         public let key: String
+        /// The value under it.
         public let value: CheckpointValue
     }
 

@@ -19,6 +19,7 @@ public struct PyTorchCheckpoint: Sendable {
 
     /// The file's path (or the name given for in-memory bytes); errors mention it.
     public let path: String
+    /// Which of the two formats the file is in.
     public let format: Format
     /// The object that was saved.
     public let root: CheckpointValue

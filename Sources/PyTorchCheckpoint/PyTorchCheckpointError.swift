@@ -12,6 +12,7 @@ public struct PyTorchCheckpointError: Error, CustomStringConvertible, Sendable, 
         self.reason = reason
     }
 
+    /// "PyTorch checkpoint PATH: REASON".
     public var description: String { "PyTorch checkpoint \(path): \(reason)" }
 }
 

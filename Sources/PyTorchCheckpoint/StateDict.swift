@@ -23,8 +23,12 @@ public struct StateDictOptions: Sendable {
         case strip(String)
     }
 
+    /// Where the state dict is (default: found automatically).
     public var location: Location
+    /// Which name prefix to remove (default: `module.`/`model.` when every name has it).
     public var prefix: Prefix
+
+    /// Options with the given location and prefix rule.
 
     public init(location: Location = .automatic, prefix: Prefix = .automatic) {
         self.location = location
@@ -36,6 +40,7 @@ public struct StateDictOptions: Sendable {
 public struct StateDict: Sendable {
     /// Tensor names in the file's order.
     public let names: [String]
+    /// The tensors by (stripped) name.
     public let tensors: [String: TorchTensor]
     /// The key of the saved object the tensors were found under (nil: the object itself).
     public let key: String?

@@ -5,6 +5,7 @@ import SafeTensors
 public struct TorchTensor: Sendable, Equatable {
     /// The element type (PyTorch's `torch.float32` is `F32`, `torch.int64` is `I64`, …).
     public let dtype: DType
+    /// The shape (`[]` for a scalar).
     public let shape: [Int]
     /// `shape`'s element count × `dtype.size` bytes, row-major.
     public let bytes: [UInt8]
