@@ -22,6 +22,13 @@ public enum CheckpointFile {
         return PyTorchCheckpoint.looksLikePyTorch(prefix) ? .pytorch : .safetensors
     }
 
+    /// Checkpoint bytes already read (e.g. to hash them too) as a safetensors file; `path` names
+    /// them in errors. The format is told from the first bytes, as by `open(_:options:)`.
+    public static func open(data: Data, path: String, options: StateDictOptions = StateDictOptions()) throws -> SafeTensorsFile {
+        guard PyTorchCheckpoint.looksLikePyTorch([UInt8](data.prefix(8))) else { return try SafeTensorsFile(data: data, path: path) }
+        return try PyTorchCheckpoint(bytes: [UInt8](data), path: path).stateDict(options).safeTensorsFile(path: path)
+    }
+
     /// The checkpoint at `path` as a safetensors file (a `.pth` is converted in memory, its
     /// state dict found and renamed as `options` say; dtypes are kept).
     public static func open(_ path: String, options: StateDictOptions = StateDictOptions()) throws -> SafeTensorsFile {

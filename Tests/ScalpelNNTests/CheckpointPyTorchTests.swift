@@ -50,4 +50,23 @@ import ScalpelEngine
         #expect(text.contains("unexpected keys (30): ") && text.contains("… (18 more)"))
         #expect(text.split(separator: "\n").allSatisfy { $0.count < 1000 })
     }
+
+    @Test func aPatchAgainstAPthBaseAppliesExactly() throws {
+        let base = fixturesRoot + "/models/resnet8_c1_w1.checkpoint.pth"
+        let tuned = CIFARResNet(inChannels: 1, classes: 10, width: 1, blocksPerStage: 1)
+        try Checkpoint.load(tuned, from: base)
+        let weight = try #require(tuned.namedParameters().first { $0.0 == "layer1.0.conv1.weight" }?.1)
+        weight.withUnsafeMutableBufferPointer { $0[0] += 0.25 }
+        tuned.bn1.numBatchesTracked.withUnsafeMutableBufferPointer { $0[0] = 3 }
+        let patchPath = temporaryPath("p.safetensors")
+        let manifest = try Patch.create(model: tuned, baseCheckpointPath: base, selection: "block1", method: "surgical",
+                                        to: patchPath)
+        #expect(manifest.tensors.contains("layer1.0.conv1.weight") && manifest.tensors.contains("bn1.num_batches_tracked"))
+        #expect(!manifest.tensors.contains("layer1.0.conv2.weight"))
+        let restored = CIFARResNet(inChannels: 1, classes: 10, width: 1, blocksPerStage: 1, seed: 9)
+        try Patch.apply(patchPath, to: restored, baseCheckpointPath: base)
+        for (a, b) in zip(tuned.stateDict(), restored.stateDict()) {
+            #expect(a.name == b.name && a.tensor.toArray() == b.tensor.toArray(), "\(a.name)")
+        }
+    }
 }
