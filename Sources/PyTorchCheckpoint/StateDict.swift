@@ -1,4 +1,5 @@
 import SafeTensors
+import ScalpelEngine
 
 /// How to find a model's tensors in a checkpoint.
 public struct StateDictOptions: Sendable {
@@ -51,6 +52,12 @@ public struct StateDict: Sendable {
 
     /// Keys under which training scripts commonly nest a state dict, tried in this order.
     public static let nestingKeys = ["state_dict", "model_state_dict", "model", "net", "network", "module", "ema"]
+
+    /// Every tensor as an engine tensor of `Float`, converted from its dtype exactly as
+    /// `SafeTensorsFile.tensor(_:)` converts (float16, bfloat16, float64 rounded; integers as floats).
+    public func floatTensors() throws -> [String: Tensor] {
+        try safeTensorsFile(path: "<state dict>").tensors()
+    }
 
     /// The tensors as a safetensors file in memory (dtypes kept), so every reader of
     /// `SafeTensorsFile` reads a `.pth` too; `path` names it in errors.

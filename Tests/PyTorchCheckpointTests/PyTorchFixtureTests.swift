@@ -1,5 +1,6 @@
 import Foundation
 import SafeTensors
+import ScalpelEngine
 import Testing
 @testable import PyTorchCheckpoint
 
@@ -25,6 +26,18 @@ import Testing
             #expect(tensor.dtype == entry.dtype, "\(name)")
             #expect(tensor.shape == entry.shape, "\(name)")
             #expect(tensor.bytes == [UInt8](try expected.rawBytes(name)), "\(name)")
+        }
+    }
+
+    @Test func floatTensorsConvertEveryDType() throws {
+        let floats = try PyTorchCheckpoint(contentsOf: fixture("state_zip.pth")).stateDict().floatTensors()
+        let expected = try SafeTensorsFile(contentsOf: fixture("state_expected.safetensors"))
+        #expect(Set(floats.keys) == Set(expected.names))
+        for name in expected.names {
+            let t = try #require(floats[name])
+            #expect(t.shape == expected.entries[name]?.shape)
+            let a = t.toArray(), b = try expected.floats(name)
+            #expect(a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }, "\(name)")
         }
     }
 
