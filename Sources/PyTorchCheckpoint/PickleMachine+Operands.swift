@@ -3,7 +3,8 @@ extension PickleMachine {
     func global(_ module: String, _ name: String) throws(Malformed) -> TorchGlobal {
         guard let g = TorchGlobal(module: module, name: name) else {
             throw Malformed("refuses global '\(module).\(name)': a checkpoint may only name tensor rebuild functions, "
-                + "torch storages and collections.OrderedDict (nothing is executed)")
+                + "torch storages and collections.OrderedDict (nothing is executed); a whole pickled model cannot be "
+                + "read: save its state_dict() instead")
         }
         return g
     }
