@@ -32,9 +32,8 @@ public enum CheckpointFile {
     /// The checkpoint at `path` as a safetensors file (a `.pth` is converted in memory, its
     /// state dict found and renamed as `options` say; dtypes are kept).
     public static func open(_ path: String, options: StateDictOptions = StateDictOptions()) throws -> SafeTensorsFile {
-        switch try format(of: path) {
-        case .safetensors: return try SafeTensorsFile(contentsOf: path)
-        case .pytorch: return try PyTorchCheckpoint(contentsOf: path).stateDict(options).safeTensorsFile(path: path)
-        }
+        // A file that cannot be opened is left to the safetensors reader, whose errors say why.
+        guard (try? format(of: path)) == .pytorch else { return try SafeTensorsFile(contentsOf: path) }
+        return try PyTorchCheckpoint(contentsOf: path).stateDict(options).safeTensorsFile(path: path)
     }
 }

@@ -29,7 +29,8 @@ import Testing
     }
 
     @Test func aMissingFileIsNamed() {
-        let error = #expect(throws: PyTorchCheckpointError.self) { try CheckpointFile.open("/nonexistent/model.pth") }
-        #expect(error?.path == "/nonexistent/model.pth")
+        let error = #expect(throws: SafeTensorsError.self) { try CheckpointFile.open("/nonexistent/model.pth") }
+        #expect(error?.path == "/nonexistent/model.pth" && error?.reason == .cannotRead("no such file"))
+        #expect(throws: PyTorchCheckpointError.self) { try CheckpointFile.format(of: "/nonexistent/model.pth") }
     }
 }
