@@ -15,11 +15,13 @@ struct PickleWriter {
     mutating func stop() { op(0x2E) }
 
     /// `_rebuild_tensor_v2` of float32 storage `key` (of `count` elements) with the given view.
-    mutating func tensor(key: String, count: Int, offset: Int = 0, shape: [Int], strides: [Int], legacy: Bool = false) {
+    /// Legacy files may name a view `(viewKey, offset, size)` of the storage instead of None.
+    mutating func tensor(key: String, count: Int, offset: Int = 0, shape: [Int], strides: [Int], legacy: Bool = false,
+                         view: (key: String, offset: Int, size: Int)? = nil) {
         global("torch._utils", "_rebuild_tensor_v2")
         mark()
         mark(); string("storage"); global("torch", "FloatStorage"); string(key); string("cpu"); int(count)
-        if legacy { op(0x4E) }
+        if let view { mark(); string(view.key); int(view.offset); int(view.size); tuple() } else if legacy { op(0x4E) }
         tuple(); op(0x51)
         int(offset)
         mark(); for n in shape { int(n) }; tuple()
