@@ -39,4 +39,13 @@ import Testing
         let error = readError(legacyFile(past.bytes, storages: [("root", root)]), path: "views.pth")
         #expect(error?.reason.contains("reach element 3 of a storage of 3") == true)
     }
+
+    /// Sizes and offsets in ZIP64 extra fields (what a zip writer does for entries over 4 GiB).
+    @Test func zip64ExtraFields() throws {
+        let values: [Float] = [1, 2, 3, 4, 5, 6]
+        let entries = [("archive/data.pkl", PickleWriter.stateDict(count: 6, shape: [6], strides: [1])),
+                       ("archive/data/0", values.flatMap { le32($0.bitPattern) })]
+        let state = try PyTorchCheckpoint(bytes: zipArchive(entries, zip64: true), path: "zip64.pth").stateDict()
+        #expect(state.tensors["w"]?.bytes == values.flatMap { le32($0.bitPattern) })
+    }
 }

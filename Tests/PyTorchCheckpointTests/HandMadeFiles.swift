@@ -60,16 +60,24 @@ func crc32(_ bytes: [UInt8]) -> UInt32 {
 
 /// A zip archive of stored entries written by hand; `declare` may falsify what the central
 /// directory says (entry count, sizes) to build malformed archives.
+/// With `zip64`, the directory gives every size and offset in ZIP64 extra fields, as for files
+/// over 4 GiB.
 func zipArchive(_ entries: [(name: String, data: [UInt8])], declaredCount: Int? = nil,
-                declaredSize: ((Int) -> UInt32)? = nil, method: Int = 0) -> [UInt8] {
+                declaredSize: ((Int) -> UInt32)? = nil, method: Int = 0, zip64: Bool = false) -> [UInt8] {
     var out: [UInt8] = [], directory: [UInt8] = []
     for (i, e) in entries.enumerated() {
         let offset = UInt32(out.count), crc = crc32(e.data), name = Array(e.name.utf8)
         let size = declaredSize?(i) ?? UInt32(e.data.count)
-        let common = le16(20) + le16(0) + le16(method) + le32(0) + le32(crc) + le32(UInt32(e.data.count)) + le32(size)
-            + le16(name.count) + le16(0)
-        out += le32(0x0403_4B50) + common + name + e.data
-        directory += le32(0x0201_4B50) + le16(20) + common + le16(0) + le16(0) + le16(0) + le32(0) + le32(offset) + name
+        let head = le16(20) + le16(0) + le16(method) + le32(0) + le32(crc)
+        out += le32(0x0403_4B50) + head + le32(UInt32(e.data.count)) + le32(size) + le16(name.count) + le16(0) + name + e.data
+        if zip64 {
+            let extra = le16(1) + le16(24) + le64(UInt64(size)) + le64(UInt64(e.data.count)) + le64(UInt64(offset))
+            directory += le32(0x0201_4B50) + le16(45) + head + le32(.max) + le32(.max) + le16(name.count) + le16(extra.count)
+                + le16(0) + le16(0) + le16(0) + le32(0) + le32(.max) + name + extra
+        } else {
+            directory += le32(0x0201_4B50) + le16(20) + head + le32(UInt32(e.data.count)) + le32(size) + le16(name.count)
+                + le16(0) + le16(0) + le16(0) + le16(0) + le32(0) + le32(offset) + name
+        }
     }
     let count = declaredCount ?? entries.count
     let end = le32(0x0605_4B50) + le16(0) + le16(0) + le16(count) + le16(count) + le32(UInt32(directory.count))
