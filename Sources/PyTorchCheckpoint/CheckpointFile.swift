@@ -18,14 +18,14 @@ public enum CheckpointFile {
             throw PyTorchCheckpointError(path: path, "cannot open the file")
         }
         defer { try? handle.close() }
-        let prefix = [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+        let prefix = [UInt8]((try? handle.read(upToCount: 16)) ?? Data())
         return PyTorchCheckpoint.looksLikePyTorch(prefix) ? .pytorch : .safetensors
     }
 
     /// Checkpoint bytes already read (e.g. to hash them too) as a safetensors file; `path` names
     /// them in errors. The format is told from the first bytes, as by `open(_:options:)`.
     public static func open(data: Data, path: String, options: StateDictOptions = StateDictOptions()) throws -> SafeTensorsFile {
-        guard PyTorchCheckpoint.looksLikePyTorch([UInt8](data.prefix(8))) else { return try SafeTensorsFile(data: data, path: path) }
+        guard PyTorchCheckpoint.looksLikePyTorch([UInt8](data.prefix(16))) else { return try SafeTensorsFile(data: data, path: path) }
         return try PyTorchCheckpoint(bytes: [UInt8](data), path: path).stateDict(options).safeTensorsFile(path: path)
     }
 

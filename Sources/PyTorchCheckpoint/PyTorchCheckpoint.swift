@@ -62,9 +62,12 @@ public struct PyTorchCheckpoint: Sendable {
         }
     }
 
-    /// Whether `prefix` (the first bytes of a file) looks like a `.pth` file of either format.
+    /// Whether `prefix` (at least the first 9 bytes of a file) looks like a `.pth` file of either
+    /// format. A safetensors file, whose 9th byte opens its JSON header (`{`), never does, even when
+    /// its header length happens to start like a zip signature or a pickle's PROTO opcode.
     public static func looksLikePyTorch(_ prefix: [UInt8]) -> Bool {
-        ZipArchive.looksLikeZip(prefix) || (prefix.count >= 2 && prefix[0] == 0x80 && (2...5).contains(prefix[1]))
+        if prefix.count >= 9, prefix[8] == UInt8(ascii: "{") { return false }
+        return ZipArchive.looksLikeZip(prefix) || (prefix.count >= 2 && prefix[0] == 0x80 && (2...5).contains(prefix[1]))
     }
 
     private static func readZip(_ bytes: [UInt8]) throws(Malformed) -> CheckpointValue {

@@ -33,4 +33,21 @@ import Testing
         #expect(error?.path == "/nonexistent/model.pth" && error?.reason == .cannotRead("no such file"))
         #expect(throws: PyTorchCheckpointError.self) { try CheckpointFile.format(of: "/nonexistent/model.pth") }
     }
+
+    /// A safetensors header of 640 bytes starts the file with 0x80 0x02, like a pickle's PROTO 2.
+    @Test func aSafetensorsHeaderLengthThatLooksLikeAPickle() throws {
+        let values: [String: TensorValue] = ["w": .floats([1, 2], shape: [2])]
+        var lookalike: Data?
+        for n in 0..<700 where lookalike == nil {
+            let data = try SafeTensors.encode(values, metadata: ["pad": String(repeating: "x", count: n)])
+            if data.prefix(2) == Data([0x80, 0x02]) { lookalike = data }
+        }
+        let data = try #require(lookalike)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lookalike-\(UUID().uuidString).safetensors").path
+        try data.write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try CheckpointFile.format(of: path) == .safetensors)
+        #expect(try CheckpointFile.open(path).floats("w") == [1, 2])
+        #expect(try CheckpointFile.open(data: data, path: path).names == ["w"])
+    }
 }
