@@ -25,7 +25,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Key of the saved dict that holds the state dict (default: found automatically).")
     var key: String?
 
-    @Option(name: .long, help: "Name prefix to remove from every tensor: a prefix, 'auto' (default) or 'none'.")
+    @Option(name: .long, help: "Name prefix to remove from every tensor: a prefix, 'auto' or 'none'.")
     var prefix: String = "auto"
 
     @Option(name: .long, help: "Architecture to record (\(ModelConfiguration.architectures.joined(separator: ", "))).")
@@ -67,9 +67,8 @@ struct ConvertCommand: ParsableCommand {
             location: key.map { .key($0) } ?? .automatic,
             prefix: prefix == "auto" ? .automatic : prefix == "none" ? .keep : .strip(prefix))
         let state = try PyTorchCheckpoint.convert(input, to: output, options: options, metadata: metadata, replace: force)
-        let found = state.key.map { " (from '\($0)')" } ?? ""
-        let stripped = state.strippedPrefix.map { ", prefix '\($0)' removed" } ?? ""
-        print("wrote \(state.names.count) tensors\(found)\(stripped) to \(output)")
+        let notes = [state.key.map { "from '\($0)'" }, state.strippedPrefix.map { "prefix '\($0)' removed" }].compactMap { $0 }
+        print("wrote \(state.names.count) tensors to \(output)" + (notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))"))
         if !state.skipped.isEmpty { print("left out \(state.skipped.count) entries that are not tensors: \(state.skipped.prefix(5).joined(separator: ", "))") }
     }
 }
