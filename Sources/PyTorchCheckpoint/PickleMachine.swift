@@ -95,12 +95,11 @@ struct PickleMachine {
             guard case .global(let g) = callable else { throw Malformed("cannot call a \(callable.kind)") }
             guard case .tuple(let t) = arguments else { throw Malformed("arguments of \(g.fullName) are a \(arguments.kind)") }
             stack.append(try heap.call(g, heap.tuples[t]))
-        case 0x62:  // BUILD
+        case 0x62:  // BUILD: an OrderedDict's state holds attributes such as `_metadata`, not items; ignored.
             let state = try pop(), object = try top()
             guard case .dict = object, case .dict = state else {
                 throw Malformed("BUILD of a \(object.kind) with a \(state.kind) state is not allowed")
             }
-        // (An OrderedDict's BUILD state holds attributes such as `_metadata`, not items: ignored.)
         case 0x51:  // BINPERSID
             stack.append(try heap.persistentLoad(try pop()))
         default:
