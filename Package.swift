@@ -39,8 +39,10 @@ let package = Package(
             swiftSettings: optimize),
         // The safetensors file format (PyTorch-compatible checkpoints).
         .target(name: "SafeTensors", dependencies: ["ScalpelEngine"]),
+        // PyTorch's `.pth` files (zip and legacy formats), read without executing anything.
+        .target(name: "PyTorchCheckpoint", dependencies: ["ScalpelEngine", "SafeTensors", "CScalpelZlib"]),
         // Layers, models with named blocks, parameter selection.
-        .target(name: "ScalpelNN", dependencies: ["ScalpelEngine", "SafeTensors"], swiftSettings: optimize),
+        .target(name: "ScalpelNN", dependencies: ["ScalpelEngine", "SafeTensors", "PyTorchCheckpoint"], swiftSettings: optimize),
         // Optimizers with PyTorch's update rules and per-tensor state.
         .target(name: "ScalpelOptim", dependencies: ["ScalpelEngine"], swiftSettings: optimize),
         // Data set readers, distribution shifts, splits, augmentations.
@@ -60,8 +62,8 @@ let package = Package(
 
         // The umbrella module of the `Scalpel` product: re-exports the core modules above.
         .target(name: "Scalpel",
-                dependencies: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
-                               "ScalpelAdaptation"]),
+                dependencies: ["ScalpelEngine", "SafeTensors", "PyTorchCheckpoint", "ScalpelNN", "ScalpelOptim", "ScalpelData",
+                               "ScalpelTuning", "ScalpelAdaptation"]),
 
         // Experiment specifications, sweeps over their grids (fine-tuning and test-time adaptation runs),
         // the results database, shards and merges.
@@ -77,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "scalpel",
             dependencies: [
-                "ScalpelEngine", "SafeTensors", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
+                "ScalpelEngine", "SafeTensors", "PyTorchCheckpoint", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning",
                 "ScalpelAdaptation", "ScalpelAnalysis", "ScalpelExperiments", "ScalpelReport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -85,6 +87,8 @@ let package = Package(
 
         .testTarget(name: "ScalpelEngineTests", dependencies: ["ScalpelEngine", "SafeTensors"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"], exclude: ["Fixtures"]),
+        .testTarget(name: "PyTorchCheckpointTests", dependencies: ["PyTorchCheckpoint", "SafeTensors", "ScalpelEngine"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "ScalpelNNTests", dependencies: ["ScalpelNN"]),
         .testTarget(name: "ScalpelOptimTests", dependencies: ["ScalpelOptim", "SafeTensors"]),
         .testTarget(name: "ScalpelDataTests", dependencies: ["ScalpelData"]),

@@ -1,4 +1,5 @@
 import Foundation
+import PyTorchCheckpoint
 import SafeTensors
 import ScalpelEngine
 
@@ -21,11 +22,12 @@ public enum Checkpoint {
         }
     }
 
-    /// Loads `path` into `model`. Every key must match: missing keys, unexpected keys and
-    /// shape mismatches are all reported together in one `CheckpointError`, and nothing is
-    /// changed unless everything matches.
+    /// Loads `path` (safetensors, or a PyTorch `.pth` told apart by its content) into `model`.
+    /// Every key must match: missing keys, unexpected keys and shape mismatches are all reported
+    /// together in one `CheckpointError`, and nothing is changed unless everything matches. As in
+    /// PyTorch, a missing BatchNorm `num_batches_tracked` is allowed (the model keeps its own).
     public static func load(_ model: Module, from path: String) throws {
-        let file = try SafeTensorsFile(contentsOf: path)
+        let file = try CheckpointFile.open(path)
         try load(model, from: file)
     }
 
@@ -33,7 +35,7 @@ public enum Checkpoint {
     public static func load(_ model: Module, from file: SafeTensorsFile) throws {
         let state = model.stateDict()
         try checkFits(state, file)
-        for e in state {
+        for e in state where file.contains(e.name) {
             let values = try file.floats(e.name)
             e.tensor.withUnsafeMutableBufferPointer { dst in
                 for i in 0..<dst.count { dst[i] = values[i] }
@@ -43,6 +45,9 @@ public enum Checkpoint {
 }
 
 extension Checkpoint {
+    /// The state entries a checkpoint may leave out (PyTorch's `load_state_dict` accepts their absence).
+    static let lenientSuffix = ".num_batches_tracked"
+
     /// Throws one `CheckpointError` listing every missing key, unexpected key and shape
     /// mismatch between a model's state and a file; returns when they fit exactly.
     static func checkFits(_ state: [StateEntry], _ file: SafeTensorsFile) throws {
@@ -50,7 +55,10 @@ extension Checkpoint {
         let known = Set(state.map(\.name))
         mismatch.unexpected = file.names.filter { !known.contains($0) }
         for e in state {
-            guard let entry = file.entries[e.name] else { mismatch.missing.append(e.name); continue }
+            guard let entry = file.entries[e.name] else {
+                if !("." + e.name).hasSuffix(lenientSuffix) { mismatch.missing.append(e.name) }
+                continue
+            }
             if entry.shape != e.tensor.shape {
                 mismatch.shapeMismatches.append(.init(name: e.name, expected: e.tensor.shape, found: entry.shape))
             }
@@ -73,15 +81,23 @@ public struct CheckpointError: Error, CustomStringConvertible {
 
     public init(path: String) { self.path = path }
 
+    /// How many names of each list the description shows.
+    static let shown = 12
+
+    static func shortened(_ names: [String]) -> String {
+        names.prefix(shown).joined(separator: ", ") + (names.count > shown ? ", … (\(names.count - shown) more)" : "")
+    }
+
     var isEmpty: Bool { missing.isEmpty && unexpected.isEmpty && shapeMismatches.isEmpty }
 
     public var description: String {
         var lines = ["\(path): checkpoint does not match the model"]
-        if !missing.isEmpty { lines.append("  missing keys (\(missing.count)): \(missing.joined(separator: ", "))") }
-        if !unexpected.isEmpty { lines.append("  unexpected keys (\(unexpected.count)): \(unexpected.joined(separator: ", "))") }
-        for s in shapeMismatches {
+        if !missing.isEmpty { lines.append("  missing keys (\(missing.count)): \(Self.shortened(missing))") }
+        if !unexpected.isEmpty { lines.append("  unexpected keys (\(unexpected.count)): \(Self.shortened(unexpected))") }
+        for s in shapeMismatches.prefix(Self.shown) {
             lines.append("  shape mismatch for \(s.name): model has \(s.expected), checkpoint has \(s.found)")
         }
+        if shapeMismatches.count > Self.shown { lines.append("  … and \(shapeMismatches.count - Self.shown) more shape mismatches") }
         return lines.joined(separator: "\n")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PyTorchCheckpoint
 import SafeTensors
 import ScalpelEngine
 
@@ -55,9 +56,10 @@ public enum Patch {
         var names: [String] = []
         var statistics = false
         for e in state {
-            let stored = try base.floats(e.name)
+            // An entry the base may lack (`num_batches_tracked` in a PyTorch file) is always patched.
+            let stored = base.contains(e.name) ? try base.floats(e.name) : []
             let current = e.tensor.toArray()
-            let same = zip(stored, current).allSatisfy { $0.bitPattern == $1.bitPattern }
+            let same = stored.count == current.count && zip(stored, current).allSatisfy { $0.bitPattern == $1.bitPattern }
             guard !same else { continue }
             values[e.name] = Checkpoint.value(e)
             names.append(e.name)
@@ -164,7 +166,7 @@ public enum Patch {
         } catch {
             throw PatchError.cannotRead(path: path, reason: error.localizedDescription)
         }
-        return (try SafeTensorsFile(data: data, path: path), FileHash.sha256(data))
+        return (try CheckpointFile.open(data: data, path: path), FileHash.sha256(data))
     }
 
     private static func architecture(of model: Module) -> String {

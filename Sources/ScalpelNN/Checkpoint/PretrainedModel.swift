@@ -1,3 +1,4 @@
+import PyTorchCheckpoint
 import SafeTensors
 
 /// A model rebuilt from a checkpoint that Scalpel wrote: the architecture comes from the
@@ -14,7 +15,7 @@ public struct PretrainedModel {
     /// `fallback` (e.g. command-line flags for a checkpoint written by PyTorch); without either,
     /// the error names the missing key.
     public init(path: String, fallback: ModelConfiguration? = nil) throws {
-        let file = try SafeTensorsFile(contentsOf: path)
+        let file = try CheckpointFile.open(path)
         let meta = file.metadata
         func value(_ key: String, _ fromFallback: Int?) throws -> Int {
             if let text = meta[key] {

@@ -23,7 +23,7 @@ struct AnalysisNoiseCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(name: .long, help: "Checkpoint (safetensors) of the clean source model.")
+    @Option(name: .long, help: "Checkpoint (safetensors or PyTorch .pth) of the clean source model.")
     var checkpoint: String
 
     @Option(name: .long, help: "Shift whose source test images are the clean target data (e.g. fmnist-flip).")

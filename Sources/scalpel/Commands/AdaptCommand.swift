@@ -33,7 +33,7 @@ struct AdaptCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(name: .long, help: "Checkpoint (safetensors).")
+    @Option(name: .long, help: "Checkpoint (safetensors or PyTorch .pth).")
     var checkpoint: String
 
     @Option(name: .long, help: "Shift whose target test images to adapt to, e.g. fmnist-c:gaussian_noise:5.")

@@ -13,7 +13,7 @@ struct CorruptionTableCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(name: .long, help: "Checkpoint (safetensors).")
+    @Option(name: .long, help: "Checkpoint (safetensors or PyTorch .pth).")
     var checkpoint: String
 
     @Option(name: .long, help: "Data set: fmnist or mnist (MNIST-5k test split).")

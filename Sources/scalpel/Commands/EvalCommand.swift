@@ -18,7 +18,7 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(name: .long, help: "Checkpoint (safetensors with PyTorch state_dict names).")
+    @Option(name: .long, help: "Checkpoint: safetensors or a PyTorch .pth, with PyTorch state_dict names.")
     var checkpoint: String
 
     @Option(name: .long, help: "Safetensors file with the tensor `input` (and `labels`).")

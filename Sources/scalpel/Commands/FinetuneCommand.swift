@@ -21,7 +21,7 @@ struct FinetuneCommand: ParsableCommand {
         Methods: \(MethodSpec.forms). `--method surgical --tune SEL` is `surgical:SEL`.
         """)
 
-    @Option(name: .long, help: "Pre-trained checkpoint written by `scalpel pretrain` (or pass the model flags).")
+    @Option(name: .long, help: "Pre-trained checkpoint: written by `scalpel pretrain`, or any safetensors or PyTorch .pth (then pass the model flags).")
     var checkpoint: String
 
     @Option(name: .long, help: "Shift, e.g. fmnist-flip, fmnist-c:fog:5, fmnist-subpop (see docs/shifts.md).")
