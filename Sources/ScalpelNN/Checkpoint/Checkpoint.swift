@@ -33,8 +33,13 @@ public enum Checkpoint {
     public static func load(_ model: Module, from file: SafeTensorsFile) throws {
         let state = model.stateDict()
         try checkFits(state, file)
+        var loaded: [[Float]] = []
         for e in state {
             let values = try file.floats(e.name)
+            try checkValues(values, name: e.name, path: file.path)
+            loaded.append(values)
+        }
+        for (e, values) in zip(state, loaded) {
             e.tensor.withUnsafeMutableBufferPointer { dst in
                 for i in 0..<dst.count { dst[i] = values[i] }
             }
@@ -77,11 +82,12 @@ public struct CheckpointError: Error, CustomStringConvertible {
 
     public var description: String {
         var lines = ["\(path): checkpoint does not match the model"]
-        if !missing.isEmpty { lines.append("  missing keys (\(missing.count)): \(missing.joined(separator: ", "))") }
-        if !unexpected.isEmpty { lines.append("  unexpected keys (\(unexpected.count)): \(unexpected.joined(separator: ", "))") }
-        for s in shapeMismatches {
+        if !missing.isEmpty { lines.append("  missing keys (\(missing.count)): \(Checkpoint.shortList(missing))") }
+        if !unexpected.isEmpty { lines.append("  unexpected keys (\(unexpected.count)): \(Checkpoint.shortList(unexpected))") }
+        for s in shapeMismatches.prefix(8) {
             lines.append("  shape mismatch for \(s.name): model has \(s.expected), checkpoint has \(s.found)")
         }
+        if shapeMismatches.count > 8 { lines.append("  … and \(shapeMismatches.count - 8) more shape mismatches") }
         return lines.joined(separator: "\n")
     }
 }

@@ -133,6 +133,10 @@ public enum Patch {
         } catch {
             throw PatchError.invalidManifest(path: file.path, reason: "\(error)")
         }
+        guard manifest.formatVersion >= 1 else {
+            throw PatchError.invalidManifest(
+                path: file.path, reason: "formatVersion \(manifest.formatVersion) is not a format version (1...\(formatVersion))")
+        }
         guard manifest.formatVersion <= formatVersion else {
             throw PatchError.invalidManifest(
                 path: file.path,
