@@ -15,8 +15,10 @@ public final class ResultsDatabase: @unchecked Sendable {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-        try ResultsSchema.migrator.migrate(queue)
+        let queue = try Self.naming(path) { try DatabaseQueue(path: path, configuration: configuration) }
+        self.queue = queue
+        try Self.requireEmptyOrScalpel(queue, path: path)
+        try Self.naming(path) { try ResultsSchema.migrator.migrate(queue) }
     }
 
     /// Opens an existing database to read it. It is opened writable when the file allows, only
@@ -29,8 +31,9 @@ public final class ResultsDatabase: @unchecked Sendable {
         var configuration = Configuration()
         configuration.readonly = !FileManager.default.isWritableFile(atPath: path)
         configuration.busyMode = .timeout(30)
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-        let applied = try queue.read { try ResultsSchema.migrator.appliedMigrations($0) }
+        let queue = try Self.naming(path) { try DatabaseQueue(path: path, configuration: configuration) }
+        self.queue = queue
+        let applied = try Self.naming(path) { try queue.read { try ResultsSchema.migrator.appliedMigrations($0) } }
         guard applied.contains("v1") else { throw ResultsDatabaseError("'\(path)' is not a Scalpel results database") }
     }
 

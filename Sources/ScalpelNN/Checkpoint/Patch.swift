@@ -113,7 +113,9 @@ public enum Patch {
 
         // Decode everything before changing the model, so an error leaves it as it was.
         let patched = try manifest.tensors.map { name in
-            (state[name]!.tensor, Tensor(shape: state[name]!.tensor.shape, data: try patch.floats(name)))
+            let values = try patch.floats(name)
+            try Checkpoint.checkValues(values, name: name, path: patchPath)
+            return (state[name]!.tensor, Tensor(shape: state[name]!.tensor.shape, data: values))
         }
         try Checkpoint.load(model, from: base)
         for (target, values) in patched { target.copyValues(from: values) }
