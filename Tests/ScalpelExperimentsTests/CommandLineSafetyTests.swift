@@ -149,3 +149,23 @@ import ScalpelNN
         #expect(malformed.0 == 65 && malformed.1.contains("bad.safetensors"), "\(malformed.1)")
     }
 }
+
+/// Checks that need the model or the data set, still made before any data is loaded or used.
+extension CommandLineSafetyTests {
+    @Test func aSelectionThatMatchesNothingIsRefusedBeforeLoadingData() throws {
+        let f = try fixture()
+        let (status, text) = try scalpel(["finetune", "--checkpoint", f.checkpoint, "--shift", "fmnist-flip", "--method", "surgical",
+                                          "--tune", "block9", "--data-dir", f.dir + "/data"])
+        #expect(status == 64 && text.contains("--method/--tune") && text.contains("block9"), "\(text)")
+        #expect(!text.contains("loading Fashion-MNIST"), "\(text)")
+    }
+
+    /// `corruption-table` reads the architecture the checkpoint records (here mlp2), not the default flags (resnet26).
+    @Test func corruptionTableUsesTheCheckpointsArchitecture() throws {
+        let f = try fixture()
+        let (status, text) = try scalpel(["corruption-table", "--checkpoint", f.checkpoint, "--test-size", "4",
+                                          "--data-dir", f.dir + "/data"])
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("| gaussian_noise |"), "\(text)")
+    }
+}

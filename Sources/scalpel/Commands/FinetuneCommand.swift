@@ -138,6 +138,8 @@ struct FinetuneCommand: ParsableCommand {
                                 hyperparameters: try hyperparameters(for: spec),
                                 seeds: try parseList(seeds, flag: "--seeds"))
         let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
+        // The method (and its selection) resolved against the model before any data is loaded.
+        do { _ = try spec.method(for: pretrained.model) } catch { throw ValidationError("--method/--tune: \(error)") }
         let shiftSpec = try ShiftSpec(parsing: shift)
         var sizes = shiftSpec.defaultSplitSizes
         if let targetSize { sizes.tune = targetSize }

@@ -61,12 +61,14 @@ extension Scalpel {
             if let setting = error as? EngineSettingError { fail("\(setting)", status: ExitStatus.usage) }
             // The parser's own errors (ValidationError, help, CleanExit, ExitCode) keep its handling.
             if exitCode(for: error) != .failure || error is ExitCode { exit(withError: error) }
-            fail(String(describing: error), status: ExitStatus.code(for: error))
+            // The parser's wording of the message ("Error: …"), Scalpel's status.
+            fail(fullMessage(for: error), status: ExitStatus.code(for: error))
         }
     }
 
     private static func fail(_ message: String, status: Int32) -> Never {
-        FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+        let text = message.hasPrefix("Error: ") ? message : "Error: " + message
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
         Foundation.exit(status)
     }
 }
