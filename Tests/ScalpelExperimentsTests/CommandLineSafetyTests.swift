@@ -169,3 +169,24 @@ extension CommandLineSafetyTests {
         #expect(text.contains("| gaussian_noise |"), "\(text)")
     }
 }
+
+extension CommandLineSafetyTests {
+    /// `--json -` writes the JSON to standard output instead of creating a file named `-`.
+    @Test func jsonDashMeansStandardOutput() throws {
+        let binary = try #require(SweepFixtures.executable(), "build the scalpel executable first (swift build)")
+        let dir = SweepFixtures.tempDir("cli-dash")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["analysis", "theory", "--json", "-"]
+        process.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let json = try #require(text.range(of: "\n{\n")).lowerBound
+        #expect(try JSONSerialization.jsonObject(with: Data(text[json...].utf8)) is [String: Any], "\(text.suffix(300))")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/-"))
+    }
+}

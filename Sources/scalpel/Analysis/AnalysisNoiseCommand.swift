@@ -117,7 +117,7 @@ struct AnalysisNoiseCommand: ParsableCommand {
         print(String(format: "\n(%.0f s)", Date().timeIntervalSince(started)))
         if let json {
             try writeJSONAtomically(grid, to: json)
-            print("wrote \(json)")
+            if json != OutputPath.standardOutput { print("wrote \(json)") }
         }
     }
 }

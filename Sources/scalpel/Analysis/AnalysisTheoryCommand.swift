@@ -33,7 +33,7 @@ struct AnalysisTheoryCommand: ParsableCommand {
         print(report.theorem1Table)
         if let json {
             try writeJSONAtomically(report, to: json)
-            print("wrote \(json)")
+            if json != OutputPath.standardOutput { print("wrote \(json)") }
         }
     }
 }

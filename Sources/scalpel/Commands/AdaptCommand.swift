@@ -240,7 +240,7 @@ struct AdaptCommand: ParsableCommand {
                                                 checkpoint: checkpoint, architecture: net.architecture, shift: shift,
                                                 settings: settings, splitSeed: splitSeed, seed: seed, key: planned?.key,
                                                 outcome: outcome), to: json)
-            print("wrote \(json)")
+            if json != OutputPath.standardOutput { print("wrote \(json)") }
         }
         if let database, let planned, let db {
             let record = AdaptationRunRecord(planned: planned, outcome: outcome, startedAt: started, toolCommit: ToolVersion.commit)

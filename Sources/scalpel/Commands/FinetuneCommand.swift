@@ -173,7 +173,7 @@ struct FinetuneCommand: ParsableCommand {
         if let json {
             try report.writeJSON(result, noAdaptation: noAdaptation, blocksComputedOnce: session.blocksComputedOnce,
                                  seconds: Date().timeIntervalSince(started), to: json)
-            print("wrote \(json)")
+            if json != OutputPath.standardOutput { print("wrote \(json)") }
         }
     }
 
