@@ -1,7 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+// Release builds use Swift's default -O, not -Ounchecked: -Ounchecked removes every precondition
+// (the engine's shape checks, the models' size checks) and integer-overflow trap, and with them the
+// guarantee that no caller can make a kernel write out of bounds (docs/limits.md).
 
 let package = Package(
     name: "Scalpel",
@@ -35,30 +37,26 @@ let package = Package(
             dependencies: [
                 .target(name: "CScalpelBLAS", condition: .when(platforms: [.linux])),
                 .target(name: "CScalpelDNNL", condition: .when(platforms: [.linux])),
-            ],
-            swiftSettings: optimize),
+            ]),
         // The safetensors file format (PyTorch-compatible checkpoints).
         .target(name: "SafeTensors", dependencies: ["ScalpelEngine"]),
         // PyTorch's `.pth` files (zip and legacy formats), read without executing anything.
         .target(name: "PyTorchCheckpoint", dependencies: ["ScalpelEngine", "SafeTensors", "CScalpelZlib"]),
         // Layers, models with named blocks, parameter selection.
-        .target(name: "ScalpelNN", dependencies: ["ScalpelEngine", "SafeTensors", "PyTorchCheckpoint"], swiftSettings: optimize),
+        .target(name: "ScalpelNN", dependencies: ["ScalpelEngine", "SafeTensors", "PyTorchCheckpoint"]),
         // Optimizers with PyTorch's update rules and per-tensor state.
-        .target(name: "ScalpelOptim", dependencies: ["ScalpelEngine"], swiftSettings: optimize),
+        .target(name: "ScalpelOptim", dependencies: ["ScalpelEngine"]),
         // Data set readers, distribution shifts, splits, augmentations.
-        .target(name: "ScalpelData", dependencies: ["ScalpelEngine", "CScalpelZlib"], swiftSettings: optimize),
+        .target(name: "ScalpelData", dependencies: ["ScalpelEngine", "CScalpelZlib"]),
 
         // The fine-tuning protocol and the paper's methods.
-        .target(name: "ScalpelTuning", dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData"],
-                swiftSettings: optimize),
+        .target(name: "ScalpelTuning", dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData"]),
         // Test-time adaptation without labels: MEMO and TENT.
         .target(name: "ScalpelAdaptation",
-                dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"],
-                swiftSettings: optimize),
+                dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"]),
         // Experiments of the paper's analysis: parameter-noise shifts and the two-layer theory.
         .target(name: "ScalpelAnalysis",
-                dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"],
-                swiftSettings: optimize),
+                dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData", "ScalpelTuning"]),
 
         // The umbrella module of the `Scalpel` product: re-exports the core modules above.
         .target(name: "Scalpel",

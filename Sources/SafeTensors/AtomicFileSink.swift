@@ -18,11 +18,18 @@ struct AtomicFileSink {
         let slash = destination.lastIndex(of: "/")
         let directory = slash.map { String(destination[...$0]) } ?? ""
         let base = slash.map { String(destination[destination.index(after: $0)...]) } ?? destination
+        var info = stat()
+        if stat(destination, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            // Renaming over a device, directory or pipe (or a link to one, e.g. /dev/stdout) would
+            // replace it with a regular file.
+            throw SafeTensorsError(path: destination, .cannotWrite("it exists and is not a regular file"))
+        }
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         temporary = "\(directory).\(base).\(getpid())-\(suffix).tmp"
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw SafeTensorsError(path: destination, .cannotWrite("cannot create \(temporary): \(Self.systemError())"))
+            throw SafeTensorsError(path: destination,
+                                   .cannotWrite("cannot create a temporary file in its directory: \(Self.systemError())"))
         }
     }
 
@@ -51,7 +58,7 @@ struct AtomicFileSink {
             throw SafeTensorsError(path: destination, .cannotWrite("close: \(Self.systemError())"))
         }
         guard rename(temporary, destination) == 0 else {
-            throw SafeTensorsError(path: destination, .cannotWrite("cannot rename \(temporary) to it: \(Self.systemError())"))
+            throw SafeTensorsError(path: destination, .cannotWrite("cannot rename the temporary file over it: \(Self.systemError())"))
         }
     }
 

@@ -37,6 +37,12 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Sendable, Equata
         case valueCountMismatch(shape: [Int], expected: Int, actual: Int)
         /// A tensor to write has a reserved or otherwise unusable name.
         case invalidName(String)
+        /// A key appears twice in one JSON object of the header (readers would disagree on which counts).
+        case duplicateKey(String)
+        /// Bytes of the data section that no tensor covers, between tensors (the format forbids holes).
+        case hole(begin: Int, end: Int)
+        /// Bytes after the last tensor's data (the data section must end where the last tensor ends).
+        case trailingBytes(begin: Int, end: Int)
     }
 
     /// The file concerned (as given by the caller).
@@ -111,6 +117,12 @@ extension SafeTensorsError.Reason: CustomStringConvertible {
             "\(actual) values for shape \(shape) (\(expected) expected)"
         case .invalidName(let detail):
             "invalid tensor name: \(detail)"
+        case .duplicateKey(let key):
+            "header has the key \"\(key)\" twice (the format forbids duplicate keys)"
+        case .hole(let begin, let end):
+            "bytes [\(begin), \(end)) of the data section belong to no tensor (the format forbids holes)"
+        case .trailingBytes(let begin, let end):
+            "bytes [\(begin), \(end)) after the last tensor's data belong to no tensor (the format forbids trailing bytes)"
         }
     }
 }

@@ -32,6 +32,7 @@ struct Header {
             throw fail(.headerNotJSON(Self.describeJSONError(error, in: headerBytes)))
         }
         guard case .object(let top) = json else { throw fail(.headerNotObject) }
+        if let key = firstDuplicateKey(in: headerBytes) { throw fail(.duplicateKey(key)) }
 
         var metadata: [String: String] = [:]
         var entries: [String: SafeTensorsFile.Entry] = [:]
@@ -56,6 +57,7 @@ struct Header {
             }
         }
         try Self.checkOverlaps(entries, path: path)
+        try Self.checkCoverage(entries, dataSize: dataSize, path: path)
         self.length = length
         self.metadata = metadata
         self.entries = entries
@@ -135,6 +137,23 @@ struct Header {
             }
             if furthest == nil || current.range.upperBound > furthest!.range.upperBound { furthest = current }
         }
+    }
+
+    /// Throws unless the tensors' byte ranges (already known not to overlap) cover the data
+    /// section exactly: no hole between two tensors, no byte after the last one.
+    private static func checkCoverage(_ entries: [String: SafeTensorsFile.Entry], dataSize: Int, path: String) throws {
+        let ranges = entries.filter { !$0.value.dataOffsets.isEmpty }
+            .map { (name: $0.key, range: $0.value.dataOffsets) }
+            .sorted { $0.range.lowerBound < $1.range.lowerBound }
+        var covered = 0
+        for current in ranges {
+            if current.range.lowerBound > covered {
+                throw SafeTensorsError(path: path, tensor: current.name,
+                                       .hole(begin: covered, end: current.range.lowerBound))
+            }
+            covered = current.range.upperBound
+        }
+        if covered < dataSize { throw SafeTensorsError(path: path, .trailingBytes(begin: covered, end: dataSize)) }
     }
 
     /// A short description of why `bytes` are not valid JSON.

@@ -14,6 +14,7 @@ struct Scalpel: ParsableCommand {
         (Lee et al., "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023).
         Set SCALPEL_THREADS to choose the number of threads. The OpenMP workers spin briefly
         between kernels (GOMP_SPINCOUNT=3000 unless GOMP_SPINCOUNT or OMP_WAIT_POLICY is set).
+        Exit status: 0 success, 64 usage, 65 bad data, 70 internal error, 74 I/O (docs/limits.md).
         """,
         subcommands: [DemoCommand.self, PretrainCommand.self, FinetuneCommand.self, InspectCommand.self, EvalCommand.self,
                       DataCommand.self, CorruptionTableCommand.self, AdaptCommand.self, AnalysisCommand.self,
@@ -24,6 +25,6 @@ struct Scalpel: ParsableCommand {
     static func main() {
         OpenMPWaitPolicy.applyByRestarting()
         setvbuf(stdout, nil, _IOLBF, 0)
-        main(nil)
+        runMappingExitStatus()
     }
 }

@@ -9,7 +9,7 @@ extension DataStore {
         let labels = path(.fashionMNIST, "\(prefix)-labels-idx1-ubyte.gz")
         return try LoadCache.value(for: [images, labels]) {
             Shell.log("loading Fashion-MNIST \(train ? "train" : "test") from \(directory)/fashion-mnist")
-            return try IDX.loadImageSet(images: images, labels: labels)
+            return try IDX.loadImageSet(images: images, labels: labels, geometry: (28, 28))
         }
     }
 

@@ -34,10 +34,7 @@ public enum CIFAR10C {
         let block = total / 5
         let rows = ((severity - 1) * block)..<(severity * block)
         let images = try NPY.read(imagePath, rows: rows)
-        let labels = try NPY.read(labelPath, rows: rows).integers
-        if let bad = labels.firstIndex(where: { !(0..<10).contains($0) }) {
-            throw DataError(.badValue, file: labelPath, "label \(labels[bad]) at index \(rows.lowerBound + bad) is not in 0…9")
-        }
+        let labels = try NPY.read(labelPath, rows: rows).labels(classes: 10, file: labelPath)
         guard case .uint8(let bytes) = images.values else { preconditionFailure("dtype checked above") }
         return ImageSet(pixels: hwcToCHW(bytes, count: block, height: 32, width: 32, channels: 3),
                         labels: labels, channels: 3, height: 32, width: 32, classCount: 10)

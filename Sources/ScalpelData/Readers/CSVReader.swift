@@ -113,7 +113,8 @@ public enum CSVImages {
                 if c >= 48 && c <= 57 { value = value * 10 + Double(c - 48) } else { plain = false; break }
             }
             if !plain {
-                guard a < b, let v = Double(String(decoding: bytes[a..<b], as: UTF8.self)) else { return false }
+                guard a < b, isDecimal(bytes[a..<b]),
+                      let v = Double(String(decoding: bytes[a..<b], as: UTF8.self)), v.isFinite else { return false }
                 value = v
             }
             out.append(value)
@@ -121,4 +122,26 @@ public enum CSVImages {
         }
         return true
     }
+}
+
+/// Whether `bytes` spell a decimal number: an optional sign, digits with at most one point, and an
+/// optional exponent (`-1.5e3`). Hexadecimal (`0x10`), `nan`, `inf` and other spellings that
+/// `Double.init` accepts are not numbers in a CSV data file.
+func isDecimal(_ bytes: ArraySlice<UInt8>) -> Bool {
+    var i = bytes.startIndex
+    func digits() -> Int {
+        let start = i
+        while i < bytes.endIndex, (48...57).contains(bytes[i]) { i += 1 }
+        return i - start
+    }
+    if i < bytes.endIndex, bytes[i] == 43 || bytes[i] == 45 { i += 1 }  // + -
+    var mantissa = digits()
+    if i < bytes.endIndex, bytes[i] == 46 { i += 1; mantissa += digits() }  // .
+    guard mantissa > 0 else { return false }
+    if i < bytes.endIndex, bytes[i] == 101 || bytes[i] == 69 {  // e E
+        i += 1
+        if i < bytes.endIndex, bytes[i] == 43 || bytes[i] == 45 { i += 1 }
+        guard digits() > 0 else { return false }
+    }
+    return i == bytes.endIndex
 }

@@ -23,12 +23,16 @@ public enum DataFile {
         bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
     }
 
+    /// The most bytes a compressed stream may expand to (1 GiB, far above the largest data set
+    /// file Scalpel reads, 47 MB), so a decompression bomb is refused instead of filling memory.
+    public static let maximumDecompressedBytes = 1 << 30
+
     /// Decompresses a gzip stream (one or more concatenated members) through zlib's inflate.
-    /// A stream that ends early or fails its checksum throws, naming `file`.
-    public static func gunzip(_ input: [UInt8], file: String) throws -> [UInt8] {
+    /// A stream that ends early, fails its checksum or expands past `limit` bytes throws, naming `file`.
+    public static func gunzip(_ input: [UInt8], file: String, limit: Int = maximumDecompressedBytes) throws -> [UInt8] {
         guard isGzip(input) else { throw DataError(.wrongMagic, file: file, "not a gzip stream (expected 1f 8b)") }
         var output = [UInt8]()
-        output.reserveCapacity(input.count * 4)
+        output.reserveCapacity(min(input.count * 4, limit))
         var stream = z_stream()
         // windowBits 15 + 16: a gzip wrapper is required.
         guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
@@ -47,6 +51,9 @@ public enum DataFile {
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 output.append(contentsOf: buffer[0..<(chunk - Int(stream.avail_out))])
+                guard output.count <= limit else {
+                    throw DataError(.badValue, file: file, "gzip data expands past \(limit) bytes (the decompression limit)")
+                }
                 switch status {
                 case Z_STREAM_END:
                     // Another gzip member may follow (concatenated .gz files are valid gzip).
@@ -90,7 +97,7 @@ public enum DataFile {
     }
 
     /// Decompresses a zlib stream (e.g. a PNG's concatenated IDAT data).
-    public static func zlibDecompress(_ input: [UInt8], file: String) throws -> [UInt8] {
+    public static func zlibDecompress(_ input: [UInt8], file: String, limit: Int = maximumDecompressedBytes) throws -> [UInt8] {
         var stream = z_stream()
         guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw DataError(.io, file: file, "zlib inflateInit failed")
@@ -108,6 +115,9 @@ public enum DataFile {
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 output.append(contentsOf: buffer[0..<(buffer.count - Int(stream.avail_out))])
+                guard output.count <= limit else {
+                    throw DataError(.badValue, file: file, "zlib data expands past \(limit) bytes (the decompression limit)")
+                }
                 if status == Z_STREAM_END { return }
                 if status == Z_OK, stream.avail_in > 0 || stream.avail_out == 0 { continue }
                 if status == Z_OK || status == Z_BUF_ERROR {

@@ -56,13 +56,21 @@ public enum IDX {
     }
 
     /// An image set from an IDX image file `[N, H, W]` and an IDX label file `[N]`.
-    /// Pixels are divided by 255; labels must lie in `0..<classCount`.
-    public static func loadImageSet(images imagePath: String, labels labelPath: String,
-                                    classCount: Int = 10) throws -> ImageSet {
+    /// Pixels are divided by 255; labels must lie in `0..<classCount`. There must be at least one
+    /// image of at least 1×1 pixels, and of `geometry` (height, width) when the data set promises one.
+    public static func loadImageSet(images imagePath: String, labels labelPath: String, classCount: Int = 10,
+                                    geometry: (height: Int, width: Int)? = nil) throws -> ImageSet {
         let images = try read(imagePath)
         let labels = try read(labelPath)
         guard images.shape.count == 3 else {
             throw DataError(.sizeMismatch, file: imagePath, "images must have shape [N, H, W], found \(images.shape)")
+        }
+        guard images.shape.allSatisfy({ $0 > 0 }) else {
+            throw DataError(.sizeMismatch, file: imagePath, "images have shape \(images.shape); no image or no pixel")
+        }
+        if let geometry, images.shape[1] != geometry.height || images.shape[2] != geometry.width {
+            throw DataError(.sizeMismatch, file: imagePath, "images are \(images.shape[1])×\(images.shape[2]); "
+                            + "this data set's are \(geometry.height)×\(geometry.width)")
         }
         guard labels.shape.count == 1 else {
             throw DataError(.sizeMismatch, file: labelPath, "labels must have shape [N], found \(labels.shape)")

@@ -29,7 +29,7 @@ public enum NPY {
     public struct Array: Sendable {
         public var shape: [Int]
         public var values: Values
-        /// The values as integers (float values are truncated).
+        /// The values as integers (float values are truncated; use `labels(classes:file:)` for labels).
         public var integers: [Int] {
             switch values {
             case .uint8(let v): v.map(Int.init)
@@ -173,7 +173,9 @@ public enum NPY {
     }
 
     static func fileSize(_ path: String) throws -> Int {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+        // The size of what the path names, behind any symbolic link (not the link's own size).
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target),
               let size = attributes[.size] as? NSNumber else { throw DataError(.io, file: path, "cannot stat") }
         return size.intValue
     }

@@ -11,8 +11,10 @@ extension ExperimentSpec {
     /// (`adaptation[1].selections[0]`).
     ///
     /// - Parameters:
-    ///   - source: the spec's file, for messages; its directory resolves relative checkpoint paths.
-    public func plan(source: String = "spec") throws -> SweepPlan {
+    ///   - source: the spec's file, for messages; its directory resolves relative checkpoint paths
+    ///     and a relative `data_dir`.
+    ///   - maximumRuns: the most runs the spec may plan (`defaultMaximumRuns`; nil: no cap).
+    public func plan(source: String = "spec", maximumRuns: Int? = ExperimentSpec.defaultMaximumRuns) throws -> SweepPlan {
         var errors: [SpecError] = []
         let specDirectory = source == "spec" ? nil : URL(fileURLWithPath: source).deletingLastPathComponent().path
         func check(_ ok: Bool, _ field: String, _ message: @autoclosure () -> String) {
@@ -122,7 +124,17 @@ extension ExperimentSpec {
         // Test-time adaptation runs on the same checkpoints and shifts.
         let adaptations = planAdaptation(shiftPlans: shiftPlans, models: models, errors: &errors)
 
+        if errors.isEmpty, let maximumRuns {
+            let count = fineTuningRunCount(shiftPlans: shiftPlans, methods: methodSpecs)
+                .addingClamped(adaptations.reduce(0) { $0 + $1.runs.count })
+            check(count <= maximumRuns, "", "the grid has \(count == .max ? "more than \(Int.max)" : "\(count)") runs; "
+                  + "at most \(maximumRuns) are allowed (raise the cap with --max-runs, or shorten a list)")
+        }
         guard errors.isEmpty else { throw SpecErrors(source: source, errors: errors) }
-        return expand(shiftPlans: shiftPlans, methods: methodSpecs, options: options, adaptations: adaptations)
+        var spec = self
+        if let directory = dataDirectory, !directory.hasPrefix("/"), !directory.hasPrefix("~"), let specDirectory {
+            spec.dataDirectory = URL(fileURLWithPath: specDirectory).appendingPathComponent(directory).standardized.path
+        }
+        return spec.expand(shiftPlans: shiftPlans, methods: methodSpecs, options: options, adaptations: adaptations)
     }
 }

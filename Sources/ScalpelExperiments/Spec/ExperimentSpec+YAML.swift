@@ -2,8 +2,12 @@ import Foundation
 import Yams
 
 extension ExperimentSpec {
-    /// Parses a YAML document; a missing or mistyped field is reported by its path.
+    /// Parses a YAML document. Every syntax error, unknown key (with the nearest known key) and
+    /// value of the wrong type is reported at once, by its path, line and column (`SpecSchema`);
+    /// then a missing field is reported by its path.
     public init(yaml text: String, source: String = "spec") throws {
+        let problems = SpecSchema.problems(in: text)
+        guard problems.isEmpty else { throw SpecErrors(source: source, errors: problems) }
         do {
             self = try YAMLDecoder().decode(ExperimentSpec.self, from: text)
         } catch let error as DecodingError {

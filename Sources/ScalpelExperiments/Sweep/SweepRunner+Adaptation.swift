@@ -64,7 +64,7 @@ extension SweepRunner {
             throw ResultsDatabaseError("\(session.shift) has \(test.channels)-channel images; the checkpoint " +
                                        "'\(session.checkpoint.path)' expects \(config.inChannels)")
         }
-        guard test.classCount <= config.classes else {
+        guard test.classCount == config.classes else {
             throw ResultsDatabaseError("\(session.shift) has \(test.classCount) classes; the checkpoint " +
                                        "'\(session.checkpoint.path)' has \(config.classes) outputs")
         }

@@ -161,7 +161,7 @@ public struct SweepRunner {
             throw ResultsDatabaseError("\(plan.shift) has \(target.tune.channels)-channel images; the checkpoint " +
                                        "'\(plan.checkpoint.path)' expects \(config.inChannels)")
         }
-        guard target.tune.classCount <= config.classes else {
+        guard target.tune.classCount == config.classes else {
             throw ResultsDatabaseError("\(plan.shift) has \(target.tune.classCount) classes; the checkpoint " +
                                        "'\(plan.checkpoint.path)' has \(config.classes) outputs")
         }

@@ -35,8 +35,16 @@ public enum Checkpoint {
     public static func load(_ model: Module, from file: SafeTensorsFile) throws {
         let state = model.stateDict()
         try checkFits(state, file)
-        for e in state where file.contains(e.name) {
+        // Entries the file lacks passed checkFits only where PyTorch is lenient (`num_batches_tracked`):
+        // the model keeps its own value there.
+        let present = state.filter { file.contains($0.name) }
+        var loaded: [[Float]] = []
+        for e in present {
             let values = try file.floats(e.name)
+            try checkValues(values, name: e.name, path: file.path)
+            loaded.append(values)
+        }
+        for (e, values) in zip(present, loaded) {
             e.tensor.withUnsafeMutableBufferPointer { dst in
                 for i in 0..<dst.count { dst[i] = values[i] }
             }

@@ -115,7 +115,9 @@ public enum Patch {
 
         // Decode everything before changing the model, so an error leaves it as it was.
         let patched = try manifest.tensors.map { name in
-            (state[name]!.tensor, Tensor(shape: state[name]!.tensor.shape, data: try patch.floats(name)))
+            let values = try patch.floats(name)
+            try Checkpoint.checkValues(values, name: name, path: patchPath)
+            return (state[name]!.tensor, Tensor(shape: state[name]!.tensor.shape, data: values))
         }
         try Checkpoint.load(model, from: base)
         for (target, values) in patched { target.copyValues(from: values) }
@@ -134,6 +136,10 @@ public enum Patch {
             manifest = try PatchManifest(json: Data(text.utf8))
         } catch {
             throw PatchError.invalidManifest(path: file.path, reason: "\(error)")
+        }
+        guard manifest.formatVersion >= 1 else {
+            throw PatchError.invalidManifest(
+                path: file.path, reason: "formatVersion \(manifest.formatVersion) is not a format version (1...\(formatVersion))")
         }
         guard manifest.formatVersion <= formatVersion else {
             throw PatchError.invalidManifest(

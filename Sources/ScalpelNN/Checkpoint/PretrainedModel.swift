@@ -38,6 +38,12 @@ public struct PretrainedModel {
             classes: try value("scalpel.classes", fallback?.classes),
             width: try value("scalpel.width", fallback?.width ?? 1),
             imageSize: try value("scalpel.image_size", fallback?.imageSize ?? 28))
+        guard ModelConfiguration.architectures.contains(architecture) else {
+            throw PretrainedModelError(path: path, "metadata 'scalpel.architecture' is '\(architecture)'; expected one of "
+                                       + ModelConfiguration.architectures.joined(separator: ", "))
+        }
+        try configuration.validate(path: path)
+        try configuration.checkMatches(file)
         let model = try configuration.build()
         try Checkpoint.load(model, from: file)
         self.model = model

@@ -67,6 +67,7 @@ public struct FineTuner {
         var records: [EpochRecord] = []
         var best: (epoch: Int, accuracy: Double, state: [String: Tensor])? = nil
         var status = RunStatus.done
+        var divergence = DivergenceCheck()
         let blocks = data.startBlock..<model.blocks.count
 
         epochs: for epoch in 1...max(options.epochs, 1) {
@@ -86,7 +87,7 @@ public struct FineTuner {
                 var loss = crossEntropy(model.forward(blocks: blocks, x), targets: y)
                 if let r = policy.regularizer(model) { loss = loss + r }
                 let value = loss.item
-                guard value.isFinite else { status = .diverged; break epochs }
+                guard !divergence.trainingLossDiverges(Double(value)) else { status = .diverged; break epochs }
                 model.zeroGrad()
                 loss.backward()
                 optimizer.step(model.trainableParameters())
@@ -94,7 +95,9 @@ public struct FineTuner {
                 batches += 1
             }
             if model.trainableParameters().contains(where: { $0.1.hasNonFinite }) { status = .diverged; break epochs }
-            let validation = evaluate(model, on: data.validation).accuracy
+            let validationMetrics = evaluate(model, on: data.validation)
+            guard !DivergenceCheck.evaluationLossDiverges(validationMetrics.loss) else { status = .diverged; break epochs }
+            let validation = validationMetrics.accuracy
             records.append(EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(batches, 1)),
                                        validationAccuracy: validation,
                                        trainableParameters: model.trainableParameterCount,
@@ -106,6 +109,7 @@ public struct FineTuner {
         if let best {
             model.restore(best.state)
             test = evaluate(model, on: data.test)
+            if let loss = test?.loss, DivergenceCheck.evaluationLossDiverges(loss) { status = .diverged }
         }
         model.zeroGrad()
         return RunResult(learningRate: learningRate, seed: seed, hyperparameter: hyperparameter, status: status,

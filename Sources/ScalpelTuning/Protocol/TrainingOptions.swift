@@ -44,7 +44,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 public enum RunStatus: String, Codable, Sendable {
     /// Trained for every epoch.
     case done
-    /// The loss became NaN or infinite; the run stopped there.
+    /// A loss became NaN or infinite, or the training loss exploded (see `DivergenceCheck`);
+    /// the run stopped there and is never chosen.
     case diverged
 }
 

@@ -69,6 +69,7 @@ struct AnalysisNoiseCommand: ParsableCommand {
     func list(_ text: String) -> [String] { text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
     func validate() throws {
+        if let json { try OutputPath.check(json, flag: "--json", inputs: [], allowsStandardOutput: true) }
         guard scale >= 0 && scale.isFinite else { throw ValidationError("--scale must be a number ≥ 0, got \(scale)") }
         let rates = lrs.split(separator: ",")
         guard !rates.isEmpty, learningRates.count == rates.count, learningRates.allSatisfy({ $0 > 0 && $0.isFinite }) else {
@@ -116,7 +117,7 @@ struct AnalysisNoiseCommand: ParsableCommand {
         print(String(format: "\n(%.0f s)", Date().timeIntervalSince(started)))
         if let json {
             try writeJSONAtomically(grid, to: json)
-            print("wrote \(json)")
+            if json != OutputPath.standardOutput { print("wrote \(json)") }
         }
     }
 }

@@ -21,6 +21,10 @@ struct AnalysisTheoryCommand: ParsableCommand {
     @Option(name: .long, help: "Write the results as JSON to this file (atomically).")
     var json: String?
 
+    func validate() throws {
+        if let json { try OutputPath.check(json, flag: "--json", inputs: [], allowsStandardOutput: true) }
+    }
+
     func run() throws {
         let report = TheoryReport.run(seed: seed)
         print("Final target loss (MSE on the target examples), Propositions 1 and 2:\n")
@@ -29,7 +33,7 @@ struct AnalysisTheoryCommand: ParsableCommand {
         print(report.theorem1Table)
         if let json {
             try writeJSONAtomically(report, to: json)
-            print("wrote \(json)")
+            if json != OutputPath.standardOutput { print("wrote \(json)") }
         }
     }
 }

@@ -137,6 +137,13 @@ struct AdaptCommand: ParsableCommand {
         guard testSize > 0 else { throw ValidationError("--test-size must be positive, got \(testSize)") }
         if let every { guard every > 0 else { throw ValidationError("--every must be positive, got \(every)") } }
         do { _ = try Selection(parsing: tune) } catch { throw ValidationError("--tune: \(error)") }
+        if let db {
+            try OutputPath.check(db, flag: "--db", inputs: [.init("--checkpoint", checkpoint)])
+        }
+        if let json {
+            try OutputPath.check(json, flag: "--json", inputs: [.init("--checkpoint", checkpoint), .init("--db", db)],
+                                 allowsStandardOutput: true)
+        }
     }
 
     var adaptationMode: AdaptationMode {
@@ -165,6 +172,10 @@ struct AdaptCommand: ParsableCommand {
         let shiftSpec = try ShiftSpec(parsing: shift)
         let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed))
         let test = data.target.test.subset(Array(0..<min(testSize, data.target.test.count)))
+        guard data.target.test.classCount == pretrained.configuration.classes else {
+            throw ValidationError("--checkpoint \(checkpoint) has \(pretrained.configuration.classes) classes but \(shift) has "
+                                  + "\(data.target.test.classCount); the classifier must match the shift's classes")
+        }
         guard test.channels == pretrained.configuration.inChannels else {
             throw ValidationError("--checkpoint takes \(pretrained.configuration.inChannels)-channel images but \(shift) has \(test.channels)")
         }
@@ -229,7 +240,7 @@ struct AdaptCommand: ParsableCommand {
                                                 checkpoint: checkpoint, architecture: net.architecture, shift: shift,
                                                 settings: settings, splitSeed: splitSeed, seed: seed, key: planned?.key,
                                                 outcome: outcome), to: json)
-            print("wrote \(json)")
+            if json != OutputPath.standardOutput { print("wrote \(json)") }
         }
         if let database, let planned, let db {
             let record = AdaptationRunRecord(planned: planned, outcome: outcome, startedAt: started, toolCommit: ToolVersion.commit)

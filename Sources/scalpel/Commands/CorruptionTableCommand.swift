@@ -31,8 +31,13 @@ struct CorruptionTableCommand: ParsableCommand {
     }
 
     func run() throws {
-        let net = try model.configuration.build()
-        try Checkpoint.load(net, from: checkpoint)
+        // The architecture the checkpoint records wins over the flags (which fill in what it lacks).
+        let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
+        let net = pretrained.model
+        guard pretrained.configuration.inChannels == 1, pretrained.configuration.classes == 10 else {
+            throw ValidationError("--checkpoint \(checkpoint) takes \(pretrained.configuration.inChannels)-channel images "
+                                  + "and has \(pretrained.configuration.classes) classes; \(base) has 1 channel and 10 classes")
+        }
         let store = DataStore(directory: dataDirectory)
         let all = base == "fmnist" ? try store.loadFashionMNIST(train: false) : SourceSplits.mnist5k(try store.loadMNIST5k()).test
         let test = all.subset(Array(0..<min(testSize, all.count)))

@@ -57,6 +57,8 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: "Seed of the target split.")
         var seed: UInt64 = 0
 
+        func validate() throws { try OutputPath.check(out, flag: "--out", inputs: []) }
+
         func run() throws {
             try DataPreview.write(spec: shift, to: out, options: ShiftOptions(store: location.store, seed: seed))
             print("wrote \(out)")

@@ -24,6 +24,11 @@ struct DemoCommand: ParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Data directory (default: $SCALPEL_DATA, else ~/.cache/scalpel).")
     var dataDirectory: String?
 
+    func validate() throws {
+        guard sourceSize > 0 else { throw ValidationError("--source-size must be positive, got \(sourceSize)") }
+        guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
+    }
+
     func run() throws {
         let started = Date()
         let shift = try ShiftSpec(parsing: "fmnist-flip").materialize(ShiftOptions(store: DataStore(directory: dataDirectory)))

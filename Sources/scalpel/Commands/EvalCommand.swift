@@ -1,5 +1,6 @@
 import ArgumentParser
 import SafeTensors
+import ScalpelData
 import ScalpelEngine
 import ScalpelNN
 
@@ -38,19 +39,25 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         if grads && !labels { throw ValidationError("--grads needs --labels (the gradient is of the loss)") }
+        try OutputPath.check(output, flag: "--output", inputs: [.init("--checkpoint", checkpoint), .init("--input", input)])
     }
 
     func run() throws {
-        let config = model.configuration
-        let net = try config.build()
-        try Checkpoint.load(net, from: checkpoint)
+        // The architecture the checkpoint records wins over the flags (which fill in what it lacks).
+        let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
+        let config = pretrained.configuration
+        let net = pretrained.model
         let file = try SafeTensorsFile(contentsOf: input)
         guard file.contains("input") else {
             throw ValidationError("\(input): no tensor named 'input'; it has \(file.names.prefix(5).joined(separator: ", "))")
         }
         let x = try file.tensor("input")
-        guard x.rank == 4, x.shape[1] == config.inChannels else {
+        guard x.rank == 4, x.shape[0] > 0, x.shape[1] == config.inChannels, x.shape[2] > 0, x.shape[3] > 0 else {
             throw ValidationError("\(input): 'input' has shape \(x.shape); expected [N, \(config.inChannels), H, W]")
+        }
+        if config.needsExactImageSize, x.shape[2] != config.imageSize || x.shape[3] != config.imageSize {
+            throw ValidationError("\(input): 'input' has shape \(x.shape); \(config.architecture) takes "
+                                  + "[N, \(config.inChannels), \(config.imageSize), \(config.imageSize)]")
         }
         net.train(trainMode)
         if grads { net.unfreeze() } else { net.freeze() }
@@ -58,12 +65,11 @@ struct EvalCommand: ParsableCommand {
         var out: [String: TensorValue] = [:]
         if labels {
             guard file.contains("labels") else { throw ValidationError("\(input): no tensor named 'labels'") }
-            let y = try file.floats("labels").map { Int($0) }
+            let y = try file.entry("labels").dtype.isInteger
+                ? ClassLabels.checked(try file.int64s("labels"), classes: config.classes, file: "\(input) (tensor 'labels')")
+                : ClassLabels.checked(try file.floats("labels"), classes: config.classes, file: "\(input) (tensor 'labels')")
             guard y.count == x.shape[0] else {
                 throw ValidationError("\(input): \(y.count) labels for \(x.shape[0]) inputs")
-            }
-            if let bad = y.first(where: { $0 < 0 || $0 >= config.classes }) {
-                throw ValidationError("\(input): label \(bad) outside 0..<\(config.classes)")
             }
             let logits = grads ? net(x) : withNoGrad { net(x) }
             let loss = crossEntropy(logits, targets: y)

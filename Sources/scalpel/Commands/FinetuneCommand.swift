@@ -98,6 +98,14 @@ struct FinetuneCommand: ParsableCommand {
         for r in try learningRates() where !(r > 0 && r.isFinite) {
             throw ValidationError("--lr: every learning rate must be a positive number, got \(r)")
         }
+        try checkGrids()
+        let inputs: [OutputPath.Input] = [.init("--checkpoint", checkpoint)]
+        if let json { try OutputPath.check(json, flag: "--json", inputs: inputs, allowsStandardOutput: true) }
+        if let savePatch {
+            try OutputPath.check(savePatch, flag: "--save-patch", inputs: inputs)
+            try OutputPath.check(Patch.manifestPath(for: savePatch), flag: "--save-patch (its manifest)", inputs: inputs)
+        }
+        try OutputPath.checkDistinct([.init("--json", json), .init("--save-patch", savePatch)])
     }
 
     func methodSpec() throws -> MethodSpec {
@@ -130,6 +138,8 @@ struct FinetuneCommand: ParsableCommand {
                                 hyperparameters: try hyperparameters(for: spec),
                                 seeds: try parseList(seeds, flag: "--seeds"))
         let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
+        // The method (and its selection) resolved against the model before any data is loaded.
+        do { _ = try spec.method(for: pretrained.model) } catch { throw ValidationError("--method/--tune: \(error)") }
         let shiftSpec = try ShiftSpec(parsing: shift)
         var sizes = shiftSpec.defaultSplitSizes
         if let targetSize { sizes.tune = targetSize }
@@ -137,8 +147,9 @@ struct FinetuneCommand: ParsableCommand {
         let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
                                                           splitSizes: sizes))
         let net = pretrained.model
-        guard data.target.tune.classCount <= pretrained.configuration.classes else {
-            throw ValidationError("--checkpoint has \(pretrained.configuration.classes) classes but \(shift) has \(data.target.tune.classCount)")
+        guard data.target.tune.classCount == pretrained.configuration.classes else {
+            throw ValidationError("--checkpoint \(checkpoint) has \(pretrained.configuration.classes) classes but \(shift) has "
+                                  + "\(data.target.tune.classCount); the classifier must match the shift's classes")
         }
         let options = TrainingOptions(epochs: epochs, batchSize: batchSize, weightDecay: wd, optimizer: optimizer,
                                       batchNorm: bn, augment: augment)
@@ -153,13 +164,16 @@ struct FinetuneCommand: ParsableCommand {
         let result = try study.run(in: session) { done, total, run in report.printRun(run, done: done, total: total) }
         report.printSummary(result, noAdaptation: noAdaptation, seconds: Date().timeIntervalSince(started))
 
+        if let savePatch, result.chosenRuns.first == nil {
+            print("no patch written to \(savePatch): every run of the first seed diverged")
+        }
         if let savePatch, let chosen = result.chosenRuns.first {
             try saveChosenPatch(chosen, spec: spec, session: session, to: savePatch)
         }
         if let json {
             try report.writeJSON(result, noAdaptation: noAdaptation, blocksComputedOnce: session.blocksComputedOnce,
                                  seconds: Date().timeIntervalSince(started), to: json)
-            print("wrote \(json)")
+            if json != OutputPath.standardOutput { print("wrote \(json)") }
         }
     }
 
@@ -168,6 +182,9 @@ struct FinetuneCommand: ParsableCommand {
     func saveChosenPatch(_ chosen: RunResult, spec: MethodSpec, session: TuningSession, to path: String) throws {
         let point = GridPoint(learningRate: chosen.learningRate, hyperparameter: chosen.hyperparameter, seed: chosen.seed)
         let rerun = try spec.method(for: session.model).run(at: point, in: session)
+        guard rerun.status == .done else {
+            throw ValidationError("--save-patch: the chosen run diverged when rerun; no patch written to \(path)")
+        }
         let accuracy = rerun.test?.accuracy ?? .nan
         try Patch.create(model: session.model, baseCheckpointPath: checkpoint,
                          selection: chosen.selection ?? spec.description, method: spec.description,

@@ -51,6 +51,13 @@ struct PretrainCommand: ParsableCommand {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
         guard trainSize >= 0 else { throw ValidationError("--train-size must be ≥ 0, got \(trainSize)") }
+        guard ModelConfiguration.architectures.contains(arch) else {
+            throw ValidationError("--arch '\(arch)' is not one of \(ModelConfiguration.architectures.joined(separator: ", "))")
+        }
+        guard ModelLimits.width.contains(width) else {
+            throw ValidationError("--width must be in \(ModelLimits.width.lowerBound)...\(ModelLimits.width.upperBound), got \(width)")
+        }
+        try OutputPath.check(out, flag: "--out", inputs: [])
     }
 
     func run() throws {
@@ -60,6 +67,7 @@ struct PretrainCommand: ParsableCommand {
         if trainSize > 0 { train = train.subset(Array(0..<min(trainSize, train.count))) }
         let config = ModelConfiguration(architecture: arch, inChannels: train.channels, classes: train.classCount,
                                         width: width, imageSize: train.height, seed: seed)
+        try config.validate()
         let model = try config.build()
         print("pretrain \(model.architecture): \(model.parameterCount) parameters, \(train.count) source images, " +
               "\(epochs) epochs, \(Engine.threads) threads")

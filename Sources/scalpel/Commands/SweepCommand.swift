@@ -44,9 +44,17 @@ struct SweepCommand: ParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "Validate and list the runs to do, without running them.")
     var dryRun = false
 
+    @Option(name: .customLong("max-runs"), help: "Refuse a spec planning more runs than this (default \(ExperimentSpec.defaultMaximumRuns)).")
+    var maxRuns = ExperimentSpec.defaultMaximumRuns
+
+    func validate() throws {
+        guard maxRuns > 0 else { throw ValidationError("--max-runs must be positive, got \(maxRuns)") }
+        try OutputPath.check(db, flag: "--db", inputs: [.init("the spec", spec)])
+    }
+
     func run() throws {
         LogSetup.bootstrapOnce()
-        let plan = try ExperimentSpec(contentsOf: spec).plan(source: spec)
+        let plan = try ExperimentSpec(contentsOf: spec).plan(source: spec, maximumRuns: maxRuns)
         let part = try shard.map(Shard.init(parsing:)) ?? Shard.fromSLURM() ?? .all
         let mine = plan.restricted(to: part)
         let logger = Logger(label: "scalpel.sweep")

@@ -26,6 +26,10 @@ struct ModelOptions: ParsableArguments {
         guard classes > 1 else { throw ValidationError("--classes must be at least 2, got \(classes)") }
         guard width > 0 else { throw ValidationError("--width must be positive, got \(width)") }
         guard imageSize > 0 else { throw ValidationError("--image-size must be positive, got \(imageSize)") }
+        do { try configuration.validate() } catch let error as ModelConfigurationError {
+            let flag = ["in_channels": "--in-channels", "image_size": "--image-size"][error.field] ?? "--\(error.field)"
+            throw ValidationError("\(flag): \(error.problem)")
+        }
     }
 
     var configuration: ModelConfiguration {
