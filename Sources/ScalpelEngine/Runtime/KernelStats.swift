@@ -44,6 +44,7 @@ public enum KernelBackend: String, Sendable, CaseIterable, CustomStringConvertib
     /// Plain loops with Double accumulation: slow, simple, what the others are tested against.
     case reference
 
+    /// The backend of the current task: `environmentDefault` unless a `with(_:_:)` scope sets another.
     @TaskLocal public static var current: KernelBackend = environmentDefault
 
     /// The backend `SCALPEL_BACKEND` names; `fast` when it is unset or names none (see
