@@ -32,6 +32,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
             DNNLConvPlan.get(ctx, g, hasBias: hasBias)
                 .forward(ctx, x: input.pointer, weight: w.pointer, bias: bias?.pointer, out: out.pointer)
         }
+        #else
+        preconditionFailure("the oneDNN path in a build without oneDNN")
         #endif
     case .blas:
         Im2colConv.forward(g, x: input.pointer, weight: w.pointer, bias: bias?.pointer, out: out.pointer)
@@ -53,6 +55,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
                     DNNLConvPlan.get(ctx, g, hasBias: hasBias)
                         .backwardData(ctx, gradOut: gy.pointer, weight: w.pointer, gradInput: gx.pointer)
                 }
+                #else
+                preconditionFailure("the oneDNN path in a build without oneDNN")
                 #endif
             case .blas:
                 Im2colConv.backwardData(g, gradOut: gy.pointer, weight: w.pointer, gradInput: gx.pointer)
@@ -74,6 +78,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
                         .backwardWeights(ctx, gradOut: gy.pointer, x: input.pointer, gradWeight: gw.pointer,
                                          gradBias: gb?.pointer)
                 }
+                #else
+                preconditionFailure("the oneDNN path in a build without oneDNN")
                 #endif
             case .blas:
                 Im2colConv.backwardWeights(g, gradOut: gy.pointer, x: input.pointer, gradWeight: gw.pointer,

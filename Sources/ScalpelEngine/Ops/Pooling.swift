@@ -50,6 +50,8 @@ private func pool2d(_ x: Tensor, isMax: Bool, kernelSize k: Int, stride: Int?, p
             if plan.workspaceFloats > 0 { saved = Tensor(uninitialized: [plan.workspaceFloats]) }
             plan.forward(ctx, x: input.pointer, out: out.pointer, workspace: saved?.pointer)
         }
+        #else
+        preconditionFailure("the oneDNN path in a build without oneDNN")
         #endif
     case .reference:
         if isMax {
@@ -76,6 +78,8 @@ private func pool2d(_ x: Tensor, isMax: Bool, kernelSize k: Int, stride: Int?, p
                 DNNLPoolPlan.get(ctx, key).backward(ctx, gradOut: gy.pointer, gradInput: gx.pointer,
                                                     workspace: workspace?.pointer)
             }
+            #else
+            preconditionFailure("the oneDNN path in a build without oneDNN")
             #endif
         case .reference:
             if isMax {
