@@ -15,11 +15,13 @@ release: deps
 	$(RELEASE)
 
 ## The test suite (installs system packages it needs, builds, installs the data sets the tests read
-## with the CLI's `data fetch` (once, before any test runs, so tests never race to install), runs every test).
+## with the CLI's `data fetch` (once, before any test runs, so tests never race to install), runs every test),
+## then builds and runs the tutorial, a separate package that uses Scalpel as a library (Examples/SurgicalFineTuning).
 test: deps
 	$(SWIFT) build --build-tests
 	.build/debug/scalpel data fetch
 	$(SWIFT) test --skip-build
+	cd Examples/SurgicalFineTuning && $(SWIFT) run SurgicalFineTuning
 
 ## The main job: the study in small (experiments/demo.yaml): the committed ResNet-26 adapted
 ## to a corruption, a subpopulation shift and a label flip by each block, the last layer, full

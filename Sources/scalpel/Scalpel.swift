@@ -14,8 +14,10 @@ struct Scalpel: ParsableCommand {
         (Lee et al., "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023).
         Set SCALPEL_THREADS to choose the number of threads. The OpenMP workers spin briefly
         between kernels (GOMP_SPINCOUNT=3000 unless GOMP_SPINCOUNT or OMP_WAIT_POLICY is set).
+        SCALPEL_BACKEND=blas runs convolutions by im2col and BLAS instead of oneDNN.
         Exit status: 0 success, 64 usage, 65 bad data, 70 internal error, 74 I/O (docs/limits.md).
         """,
+        version: VersionText.version,
         subcommands: [DemoCommand.self, PretrainCommand.self, FinetuneCommand.self, InspectCommand.self, EvalCommand.self,
                       DataCommand.self, CorruptionTableCommand.self, AdaptCommand.self, AnalysisCommand.self,
                       SweepCommand.self, MergeCommand.self, ReportCommand.self,
@@ -25,6 +27,8 @@ struct Scalpel: ParsableCommand {
     static func main() {
         OpenMPWaitPolicy.applyByRestarting()
         setvbuf(stdout, nil, _IOLBF, 0)
+        if VersionText.handled(Array(CommandLine.arguments.dropFirst())) { return }
+        if let problem = KernelBackend.environmentProblem { fputs("scalpel: \(problem)\n", stderr) }
         runMappingExitStatus()
     }
 }

@@ -2,7 +2,7 @@ import Testing
 @testable import ScalpelEngine
 
 @Suite struct BatchNormTests {
-    @Test(arguments: [KernelBackend.fast, .reference], [MemoryFormat.contiguous, .channelsLast])
+    @Test(arguments: KernelBackend.allCases, [MemoryFormat.contiguous, .channelsLast])
     func trainModeGradients(backend: KernelBackend, format: MemoryFormat) {
         KernelBackend.with(backend) {
             let x = randomTensor([3, 4, 5, 3], seed: 1, low: -2, high: 2).converted(to: format)
@@ -18,7 +18,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [KernelBackend.fast, .reference], [MemoryFormat.contiguous, .channelsLast])
+    @Test(arguments: KernelBackend.allCases, [MemoryFormat.contiguous, .channelsLast])
     func evalModeGradients(backend: KernelBackend, format: MemoryFormat) {
         KernelBackend.with(backend) {
             let x = randomTensor([2, 3, 4, 5], seed: 4).converted(to: format)
@@ -78,7 +78,7 @@ import Testing
         expectFastMatchesReference(f, r, ["offset forward", "offset ∂x", "offset running var"])
     }
 
-    @Test(arguments: [KernelBackend.fast, .reference])
+    @Test(arguments: KernelBackend.allCases)
     func runningStatisticsFollowPyTorch(backend: KernelBackend) {
         KernelBackend.with(backend) {
             let (n, c, hw) = (3, 2, 4)

@@ -17,14 +17,14 @@ import Testing
         Case(n: 2, c: 8, o: 8, h: 5, stride: 1, k: 3, bias: false, residual: true, relu: false),
     ]
 
-    @Test(arguments: cases)
-    func equalsTheSeparateOps(_ t: Case) {
+    @Test(arguments: cases, [KernelBackend.fast, .blas])
+    func equalsTheSeparateOps(_ t: Case, backend: KernelBackend) {
         let x = randomTensor([t.n, t.c, t.h, t.h], seed: 1), w = randomTensor([t.o, t.c, t.k, t.k], seed: 2)
         let b = t.bias ? randomTensor([t.o], seed: 3) : nil
         let pad = t.k / 2, oh = (t.h + 2 * pad - t.k) / t.stride + 1
         // The residual arrives channels-last in one case and NCHW in the other (it is converted).
         let r = t.residual ? randomTensor([t.n, t.o, oh, oh], seed: 4).converted(to: t.n % 2 == 0 ? .channelsLast : .contiguous) : nil
-        let (fast, reference) = outputsOnBothBackends {
+        let (fast, reference) = outputsOnBothBackends(backend) {
             [conv2dInference(x, weight: w, bias: b, stride: t.stride, padding: pad, residual: r, relu: t.relu)]
         }
         let separate = KernelBackend.with(.reference) { () -> [Float] in
@@ -32,14 +32,17 @@ import Testing
             if let r { y = y + r }
             return (t.relu ? y.relu() : y).toArray()
         }
-        expectFastMatchesReference(fast, [separate], ["fused (fast)"])
+        expectFastMatchesReference(fast, [separate], ["fused (\(backend))"])
         expectFastMatchesReference(reference, [separate], ["fused (reference)"])
         if t.relu { #expect(fast[0]!.allSatisfy { $0 >= 0 }) }
     }
 
-    @Test func runsOneKernelAndRecordsNoGraph() {
+    @Test(arguments: [KernelBackend.fast, .blas])
+    func runsOneKernelAndRecordsNoGraph(backend: KernelBackend) {
         let x = randomTensor([2, 4, 6, 6], seed: 5), w = randomTensor([4, 4, 3, 3], seed: 6)
-        let (y, counts) = KernelStats.counting { conv2dInference(x, weight: w, padding: 1, residual: x, relu: true) }
+        let (y, counts) = KernelBackend.with(backend) {
+            KernelStats.counting { conv2dInference(x, weight: w, padding: 1, residual: x, relu: true) }
+        }
         #expect(counts.filter { !$0.key.hasPrefix("layout.") } == ["conv2d.inference": 1])  // x and r are NCHW: 2 reorders
         #expect(!y.requiresGrad && y.gradFn == nil)
     }

@@ -1,10 +1,11 @@
 import Testing
 @testable import ScalpelEngine
 
-/// Runs `body` on the fast and on the reference backend, returning the logical values of what
-/// it returns (nil entries stay nil).
-func outputsOnBothBackends(_ body: () -> [Tensor?]) -> (fast: [[Float]?], reference: [[Float]?]) {
-    let fast = KernelBackend.with(.fast) { body().map { $0?.toArray() } }
+/// Runs `body` on a fast backend (oneDNN or BLAS) and on the reference backend, returning the
+/// logical values of what it returns (nil entries stay nil).
+func outputsOnBothBackends(_ backend: KernelBackend = .fast,
+                           _ body: () -> [Tensor?]) -> (fast: [[Float]?], reference: [[Float]?]) {
+    let fast = KernelBackend.with(backend) { body().map { $0?.toArray() } }
     let reference = KernelBackend.with(.reference) { body().map { $0?.toArray() } }
     return (fast, reference)
 }
@@ -43,7 +44,7 @@ func expectFastMatchesReference(_ fast: [[Float]?], _ reference: [[Float]?], _ n
         Case(n: 1, c: 3, o: 16, h: 10, w: 7, kh: 1, kw: 3, stride: 1, padding: 1),    // non-square kernel
     ]
 
-    @Test(arguments: [KernelBackend.fast, .reference])
+    @Test(arguments: KernelBackend.allCases)
     func gradientsMatchFiniteDifferences(backend: KernelBackend) {
         KernelBackend.with(backend) {
             let x = randomTensor([2, 3, 7, 6], seed: 1), w = randomTensor([4, 3, 3, 3], seed: 2)
@@ -59,14 +60,14 @@ func expectFastMatchesReference(_ fast: [[Float]?], _ reference: [[Float]?], _ n
         }
     }
 
-    @Test(arguments: cases)
-    func fastKernelsMatchReference(_ c: Case) {
+    @Test(arguments: cases, [KernelBackend.fast, .blas])
+    func fastKernelsMatchReference(_ c: Case, backend: KernelBackend) {
         let x = randomTensor([c.n, c.c, c.h, c.w], seed: 10)
         let w = randomTensor([c.o, c.c, c.kh, c.kw], seed: 11), b = randomTensor([c.o], seed: 12)
         let oh = (c.h + 2 * c.padding - c.kh) / c.stride + 1, ow = (c.w + 2 * c.padding - c.kw) / c.stride + 1
         let gy = randomTensor([c.n, c.o, oh, ow], seed: 13)
         // Forward, ∂w and ∂b with an input that needs no gradient (the stem's aliasing path)...
-        let (f1, r1) = outputsOnBothBackends {
+        let (f1, r1) = outputsOnBothBackends(backend) {
             for t in [w, b] { t.requiresGrad = true; t.grad = nil }
             x.requiresGrad = false
             let y = conv2d(x, weight: w, bias: b, stride: c.stride, padding: c.padding)
@@ -75,7 +76,7 @@ func expectFastMatchesReference(_ fast: [[Float]?], _ reference: [[Float]?], _ n
         }
         expectFastMatchesReference(f1, r1, ["forward \(c)", "backward weights \(c)", "backward bias \(c)"])
         // ...then ∂x alone, from a channels-last input.
-        let (f2, r2) = outputsOnBothBackends {
+        let (f2, r2) = outputsOnBothBackends(backend) {
             let xl = x.converted(to: .channelsLast)
             xl.requiresGrad = true
             w.requiresGrad = false
@@ -86,9 +87,12 @@ func expectFastMatchesReference(_ fast: [[Float]?], _ reference: [[Float]?], _ n
         expectFastMatchesReference(f2, r2, ["backward data \(c)"])
     }
 
-    @Test func fastOutputIsChannelsLast() {
+    @Test(arguments: [KernelBackend.fast, .blas])
+    func fastOutputIsChannelsLast(backend: KernelBackend) {
         let x = randomTensor([2, 3, 8, 8], seed: 20), w = randomTensor([4, 3, 3, 3], seed: 21)
-        let (y, counts) = KernelStats.counting { conv2d(conv2d(x, weight: w, padding: 1), weight: randomTensor([4, 4, 3, 3], seed: 22)) }
+        let (y, counts) = KernelBackend.with(backend) {
+            KernelStats.counting { conv2d(conv2d(x, weight: w, padding: 1), weight: randomTensor([4, 4, 3, 3], seed: 22)) }
+        }
         #expect(y.format == .channelsLast)
         #expect(y.shape == [2, 4, 6, 6])
         #expect(counts["layout.reorder"] == 1, "only the NCHW input is converted")

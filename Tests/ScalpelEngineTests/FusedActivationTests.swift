@@ -30,7 +30,7 @@ import Testing
         #expect(fused[0].contains(0) && fused[0].allSatisfy { $0 >= 0 })
     }
 
-    @Test(arguments: [KernelBackend.fast, .reference], [MemoryFormat.contiguous, .channelsLast])
+    @Test(arguments: KernelBackend.allCases, [MemoryFormat.contiguous, .channelsLast])
     func batchNormReLUEqualsBatchNormThenReLU(backend: KernelBackend, format: MemoryFormat) {
         KernelBackend.with(backend) {
             // 13 channels: every lane group of the fast kernels; 3·13·5·7 rows split in chunks.

@@ -14,7 +14,7 @@ func distinctValuesTensor(_ shape: [Int], seed: UInt64) -> Tensor {
 }
 
 @Suite struct PoolingTests {
-    @Test(arguments: [KernelBackend.fast, .reference], [MemoryFormat.contiguous, .channelsLast])
+    @Test(arguments: KernelBackend.allCases, [MemoryFormat.contiguous, .channelsLast])
     func gradientsMatchFiniteDifferences(backend: KernelBackend, format: MemoryFormat) {
         KernelBackend.with(backend) {
             let x = distinctValuesTensor([2, 3, 7, 6], seed: 1).converted(to: format)
@@ -37,7 +37,7 @@ func distinctValuesTensor(_ shape: [Int], seed: UInt64) -> Tensor {
     @Test func matchesPyTorchOnAHandExample() {
         // 1×1×4×4 ramp 0…15.
         let x = Tensor(shape: [1, 1, 4, 4], data: (0..<16).map(Float.init))
-        for backend in [KernelBackend.fast, .reference] {
+        for backend in KernelBackend.allCases {
             KernelBackend.with(backend) {
                 #expect(maxPool2d(x, kernelSize: 2).toArray() == [5, 7, 13, 15])
                 // Padding is −∞ for max: the corner window sees only x[0,0], x[0,1], x[1,0], x[1,1].
@@ -52,10 +52,14 @@ func distinctValuesTensor(_ shape: [Int], seed: UInt64) -> Tensor {
 
     @Test(arguments: [[2, 3, 9, 8], [4, 16, 12, 12], [1, 32, 7, 5], [8, 1, 6, 6]], [MemoryFormat.contiguous, .channelsLast])
     func fastKernelsMatchReference(shape: [Int], format: MemoryFormat) {
+        for backend in [KernelBackend.fast, .blas] { fastKernelsMatchReference(shape: shape, format: format, backend: backend) }
+    }
+
+    private func fastKernelsMatchReference(shape: [Int], format: MemoryFormat, backend: KernelBackend) {
         let x = randomTensor(shape, seed: 10).converted(to: format)
         let configs: [(kernel: Int, stride: Int?, padding: Int)] = [(2, nil, 0), (3, 2, 1), (3, 1, 1), (5, 2, 2)]
         for (k, s, p) in configs {
-            let (f, r) = outputsOnBothBackends {
+            let (f, r) = outputsOnBothBackends(backend) {
                 let xi = x.clone()
                 xi.requiresGrad = true
                 let m = maxPool2d(xi, kernelSize: k, stride: s, padding: p)
@@ -64,12 +68,12 @@ func distinctValuesTensor(_ shape: [Int], seed: UInt64) -> Tensor {
                 (probeLoss(m, seed: 1) + probeLoss(a, seed: 2) + probeLoss(g, seed: 3)).backward()
                 return [m, a, g, xi.grad]
             }
-            let what = "\(shape) \(format) k\(k) s\(s ?? k) p\(p)"
+            let what = "\(backend) \(shape) \(format) k\(k) s\(s ?? k) p\(p)"
             expectFastMatchesReference(f, r, ["max \(what)", "avg \(what)", "global \(what)", "∂x \(what)"])
         }
     }
 
-    @Test(arguments: [KernelBackend.fast, .reference], [MemoryFormat.contiguous, .channelsLast])
+    @Test(arguments: KernelBackend.allCases, [MemoryFormat.contiguous, .channelsLast])
     func tiesSendTheGradientToTheFirstMaximum(backend: KernelBackend, format: MemoryFormat) {
         KernelBackend.with(backend) {
             let x = Tensor(repeating: 1, shape: [1, 9, 4, 4]).converted(to: format)

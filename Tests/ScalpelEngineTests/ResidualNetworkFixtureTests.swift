@@ -6,7 +6,7 @@ import SafeTensors
 /// strided 1×1 shortcut, global average pooling, linear, cross-entropy) against PyTorch:
 /// logits, loss, every gradient, and the BN running statistics after the step.
 @Suite struct ResidualNetworkFixtureTests {
-    @Test(arguments: [KernelBackend.fast, .reference])
+    @Test(arguments: KernelBackend.allCases)
     func matchesPyTorch(backend: KernelBackend) throws {
         let f = try SafeTensorsFile(contentsOf: fixturesDirectory + "/network.safetensors")
         var p: [String: Tensor] = [:]

@@ -34,7 +34,7 @@ import SafeTensors
 
     func ints(_ name: String) throws -> [Int] { try Self.ops.int64s(name).map { Int($0) } }
 
-    @Test(arguments: [KernelBackend.fast, .reference])
+    @Test(arguments: KernelBackend.allCases)
     func convolutions(backend: KernelBackend) throws {
         try KernelBackend.with(backend) {
             try check("conv_s1p1", ["x", "w", "b"]) { conv2d($0[0], weight: $0[1], bias: $0[2], stride: 1, padding: 1) }
@@ -44,7 +44,7 @@ import SafeTensors
         }
     }
 
-    @Test(arguments: [KernelBackend.fast, .reference])
+    @Test(arguments: KernelBackend.allCases)
     func batchNorm(backend: KernelBackend) throws {
         try KernelBackend.with(backend) {
             let f = Self.ops
@@ -78,7 +78,7 @@ import SafeTensors
         try check("entropy", ["x"]) { entropy(logits: $0[0]) }
     }
 
-    @Test(arguments: [KernelBackend.fast, .reference])
+    @Test(arguments: KernelBackend.allCases)
     func pooling(backend: KernelBackend) throws {
         try KernelBackend.with(backend) {
             try check("max_pool", ["x"]) { maxPool2d($0[0], kernelSize: 3, stride: 2, padding: 1) }

@@ -1,7 +1,7 @@
 import Foundation
 import ScalpelEngine
 
-/// Gamma, Beta and Dirichlet samples drawn from a ``RandomGenerator``.
+/// Gamma, Beta and Dirichlet samples drawn from a `RandomGenerator` (ScalpelEngine).
 public enum RandomSampling {
     /// A Gamma(`shape`, 1) sample, by Marsaglia & Tsang (2000): for shape a ≥ 1, with
     /// d = a - ⅓ and c = 1/√(9d), draw x ~ N(0, 1), v = (1 + cx)³ until v > 0 and

@@ -34,7 +34,7 @@ public func batchNorm2d(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean
     let batchStats = training || runningMean == nil || runningVar == nil
     precondition(!batchStats || m > 1, "batchNorm2d: batch statistics need more than one value per channel")
 
-    let fast = KernelBackend.current == .fast
+    let fast = KernelBackend.current != .reference
     let input = fast ? x.converted(to: .channelsLast) : x.contiguous()
     let mean = batchStats ? Tensor(uninitialized: [c]) : runningMean!.clone()
     let variance = batchStats ? Tensor(uninitialized: [c]) : runningVar!.clone()

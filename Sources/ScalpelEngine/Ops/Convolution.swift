@@ -10,27 +10,34 @@
 /// Each runs only when its input wants a gradient, so no kernel runs below the first
 /// trainable layer of a network.
 ///
-/// The fast backend runs oneDNN on channels-last activations: the output is `.channelsLast`
-/// and an input in another format is converted once (the network's first layer).
+/// The fast backends (oneDNN, or im2col with BLAS GEMM: `Kernels/BLAS/`) run on channels-last
+/// activations: the output is `.channelsLast` and an input in another format is converted once
+/// (the network's first layer).
 
 /// y = conv2d(x, w) + b. `x` is [N, C, H, W] in any format, `weight` is [O, C, KH, KW] (OIHW),
 /// `bias` is [O]. Returns [N, O, OH, OW], channels-last on the fast backend.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0) -> Tensor {
     let g = convGeometry(x, weight: weight, bias: bias, stride: stride, padding: padding)
-    let fast = convUsesFastKernels
+    let path = ConvPath.current
+    let fast = path.isChannelsLast
     let input = fast ? channelsLastInput(x) : x.contiguous()
     let w = weight.contiguous()
     let out = Tensor(uninitialized: g.outputShape, format: fast ? .channelsLast : .contiguous)
     let hasBias = bias != nil
     KernelStats.record("conv2d.forward")
-    if fast {
+    switch path {
+    case .oneDNN:
         #if canImport(CScalpelDNNL)
         DNNLContext.shared.withLock { ctx in
             DNNLConvPlan.get(ctx, g, hasBias: hasBias)
                 .forward(ctx, x: input.pointer, weight: w.pointer, bias: bias?.pointer, out: out.pointer)
         }
+        #else
+        preconditionFailure("the oneDNN path in a build without oneDNN")
         #endif
-    } else {
+    case .blas:
+        Im2colConv.forward(g, x: input.pointer, weight: w.pointer, bias: bias?.pointer, out: out.pointer)
+    case .reference:
         ReferenceConv.forward(g, x: input.pointer, weight: w.pointer, bias: bias?.pointer, out: out.pointer)
     }
 
@@ -41,14 +48,19 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
         if needs[0] {
             KernelStats.record("conv2d.backward_data")
             let gx = Tensor(uninitialized: g.inputShape, format: input.format)
-            if fast {
+            switch path {
+            case .oneDNN:
                 #if canImport(CScalpelDNNL)
                 DNNLContext.shared.withLock { ctx in
                     DNNLConvPlan.get(ctx, g, hasBias: hasBias)
                         .backwardData(ctx, gradOut: gy.pointer, weight: w.pointer, gradInput: gx.pointer)
                 }
+                #else
+                preconditionFailure("the oneDNN path in a build without oneDNN")
                 #endif
-            } else {
+            case .blas:
+                Im2colConv.backwardData(g, gradOut: gy.pointer, weight: w.pointer, gradInput: gx.pointer)
+            case .reference:
                 ReferenceConv.backwardData(g, gradOut: gy.pointer, weight: w.pointer, gradInput: gx.pointer)
             }
             grads[0] = gx
@@ -58,15 +70,21 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stride: Int
             let gb = needsBias ? Tensor(uninitialized: [g.o]) : nil
             KernelStats.record("conv2d.backward_weights")
             let gw = Tensor(uninitialized: g.weightShape)
-            if fast {
+            switch path {
+            case .oneDNN:
                 #if canImport(CScalpelDNNL)
                 DNNLContext.shared.withLock { ctx in
                     DNNLConvPlan.get(ctx, g, hasBias: hasBias)
                         .backwardWeights(ctx, gradOut: gy.pointer, x: input.pointer, gradWeight: gw.pointer,
                                          gradBias: gb?.pointer)
                 }
+                #else
+                preconditionFailure("the oneDNN path in a build without oneDNN")
                 #endif
-            } else {
+            case .blas:
+                Im2colConv.backwardWeights(g, gradOut: gy.pointer, x: input.pointer, gradWeight: gw.pointer,
+                                           gradBias: gb?.pointer)
+            case .reference:
                 ReferenceConv.backwardWeights(g, gradOut: gy.pointer, x: input.pointer, gradWeight: gw.pointer)
                 if let gb { ReferenceConv.backwardBias(g, gradOut: gy.pointer, gradBias: gb.pointer) }
             }
@@ -91,15 +109,6 @@ func convGeometry(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, paddi
     precondition(g.oh >= 1 && g.ow >= 1, "conv2d: kernel \(weight.shape[2...]) larger than padded input \(x.shape[2...])")
     if let bias { precondition(bias.shape == [g.o], "conv2d: bias \(bias.shape) for \(g.o) output channels") }
     return g
-}
-
-/// Whether convolutions run oneDNN (fast backend, library present).
-var convUsesFastKernels: Bool {
-    #if canImport(CScalpelDNNL)
-    return KernelBackend.current == .fast
-    #else
-    return false
-    #endif
 }
 
 /// `x` stored channels-last. With one channel both layouts are the same bytes, so a tensor

@@ -32,7 +32,8 @@ public func conv2dInference(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     if let residual {
         precondition(residual.shape == g.outputShape, "conv2dInference: residual \(residual.shape) for output \(g.outputShape)")
     }
-    guard convUsesFastKernels else {
+    let path = ConvPath.current
+    guard path.isChannelsLast else {
         return withNoGrad {
             var y = conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
             if let residual { y = y + residual }
@@ -44,6 +45,11 @@ public func conv2dInference(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, st
     let r = residual?.converted(to: .channelsLast)
     let out = Tensor(uninitialized: g.outputShape, format: .channelsLast)
     KernelStats.record("conv2d.inference")
+    if path == .blas {
+        Im2colConv.forward(g, x: input.pointer, weight: w.pointer, bias: bias?.pointer, residual: r?.pointer,
+                           relu: relu, out: out.pointer)
+        return out
+    }
     #if canImport(CScalpelDNNL)
     DNNLContext.shared.withLock { ctx in
         DNNLConvInferencePlan.get(ctx, g, hasBias: bias != nil, epilogue: ConvEpilogue(residual: r != nil, relu: relu))

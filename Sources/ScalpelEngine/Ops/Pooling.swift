@@ -40,6 +40,8 @@ private func pool2d(_ x: Tensor, isMax: Bool, kernelSize k: Int, stride: Int?, p
     case .swiftMax:
         if training { saved = Tensor(uninitialized: g.outputShape) }
         withInt32(saved) { MaxPoolNHWC.forward(g, x: input.pointer, out: out.pointer, argmax: $0) }
+    case .swiftAvg:
+        AvgPoolNHWC.forward(g, x: input.pointer, out: out.pointer)
     case .dnnl:
         #if canImport(CScalpelDNNL)
         let key = DNNLPoolPlan.Key(geometry: g, format: input.format, isMax: isMax, training: training)
@@ -48,6 +50,8 @@ private func pool2d(_ x: Tensor, isMax: Bool, kernelSize k: Int, stride: Int?, p
             if plan.workspaceFloats > 0 { saved = Tensor(uninitialized: [plan.workspaceFloats]) }
             plan.forward(ctx, x: input.pointer, out: out.pointer, workspace: saved?.pointer)
         }
+        #else
+        preconditionFailure("the oneDNN path in a build without oneDNN")
         #endif
     case .reference:
         if isMax {
@@ -65,6 +69,8 @@ private func pool2d(_ x: Tensor, isMax: Bool, kernelSize k: Int, stride: Int?, p
         switch path {
         case .swiftMax:
             withInt32(workspace) { MaxPoolNHWC.backward(g, gradOut: gy.pointer, argmax: $0!, gradInput: gx.pointer) }
+        case .swiftAvg:
+            AvgPoolNHWC.backward(g, gradOut: gy.pointer, gradInput: gx.pointer)
         case .dnnl:
             #if canImport(CScalpelDNNL)
             let key = DNNLPoolPlan.Key(geometry: g, format: input.format, isMax: isMax, training: true)
@@ -72,6 +78,8 @@ private func pool2d(_ x: Tensor, isMax: Bool, kernelSize k: Int, stride: Int?, p
                 DNNLPoolPlan.get(ctx, key).backward(ctx, gradOut: gy.pointer, gradInput: gx.pointer,
                                                     workspace: workspace?.pointer)
             }
+            #else
+            preconditionFailure("the oneDNN path in a build without oneDNN")
             #endif
         case .reference:
             if isMax {
@@ -86,22 +94,22 @@ private func pool2d(_ x: Tensor, isMax: Bool, kernelSize k: Int, stride: Int?, p
 }
 
 /// Which kernels pool a tensor: by measurement, vectorized Swift for channels-last max pooling
-/// and oneDNN otherwise (its NHWC average pooling is fast, its NHWC max pooling is not); or
-/// the reference loops.
+/// and oneDNN otherwise (its NHWC average pooling is fast, its NHWC max pooling is not); without
+/// oneDNN (the `blas` backend), Swift for channels-last average pooling and the reference loops
+/// for contiguous inputs; or the reference loops.
 private enum PoolPath {
-    case swiftMax, dnnl, reference
+    case swiftMax, swiftAvg, dnnl, reference
 
     init(_ x: Tensor, isMax: Bool) {
-        if KernelBackend.current == .reference {
+        let path = ConvPath.current
+        if path == .reference {
             self = .reference
         } else if isMax && x.format == .channelsLast {
             self = .swiftMax
-        } else {
-            #if canImport(CScalpelDNNL)
+        } else if path == .oneDNN {
             self = .dnnl
-            #else
-            self = .reference
-            #endif
+        } else {
+            self = x.format == .channelsLast ? .swiftAvg : .reference
         }
     }
 }
@@ -118,7 +126,7 @@ public func globalAvgPool2d(_ x: Tensor) -> Tensor {
     let (n, c, hw) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
     let out = Tensor(uninitialized: [n, c])
     KernelStats.record("global_avgpool.forward")
-    let fast = KernelBackend.current == .fast
+    let fast = KernelBackend.current != .reference
     let input = fast ? x : x.contiguous()
     let (px, po) = (input.pointer, out.pointer)
     let scale = 1 / Float(hw)

@@ -37,9 +37,13 @@ public enum Patch {
     /// file must match the model (same keys and shapes), as `Checkpoint.load` requires.
     ///
     /// - Parameters:
+    ///   - model: the fine-tuned model.
+    ///   - baseCheckpointPath: the checkpoint the fine-tuning started from.
     ///   - selection: the selection text that was fine-tuned (recorded, not interpreted).
     ///   - method: the fine-tuning method (recorded).
-    ///   - hyperparameters, metrics: recorded in the manifest.
+    ///   - hyperparameters: recorded in the manifest.
+    ///   - metrics: recorded in the manifest.
+    ///   - path: where the patch goes (never the base checkpoint).
     /// - Returns: the manifest written.
     @discardableResult
     public static func create(model: Module, baseCheckpointPath: String, selection: String, method: String,

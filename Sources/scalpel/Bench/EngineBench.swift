@@ -19,7 +19,10 @@ extension BenchCommand {
             Times include what the op does around its kernel (weight reorders,
             allocation) but not the copy of a leaf's gradient into .grad. The
             stem's backward-data never runs in training (images need no gradient).
-            "of peak" is the share of the best square SGEMM figure.
+            "of peak" is the share of the best square SGEMM figure. Convolutions
+            run on both fast backends: oneDNN, then im2col with BLAS GEMM (the
+            backend without oneDNN, SCALPEL_BACKEND=blas) in the last three columns;
+            "blas/onednn" is the ratio of their times.
             """)
 
         @OptionGroup var options: BenchOptions
@@ -44,9 +47,14 @@ extension BenchCommand {
             let table = EngineTable(threads: threads, batch: batch, quiet: options.json)
             let wanted = { (name: String) in filter.map { name.contains($0) } ?? true }
             for c in GemmCase.all where wanted(c.name) { table.add(bench.gemm(c)) }
-            for c in ConvCase.resnet26 where wanted(c.name) { bench.conv(c).forEach(table.add) }
-            for c in NormCase.resnet26 where wanted(c.name) { bench.batchNorm(c).forEach(table.add) }
-            for c in ElementwiseCase.resnet26 where wanted(c.name) { bench.elementwise(c).forEach(table.add) }
+            for c in ConvCase.resnet26 where wanted(c.name) {
+                let oneDNN = KernelBackend.with(.fast) { bench.conv(c) }
+                guard KernelBackend.hasOneDNN else { oneDNN.forEach { table.add($0) }; continue }
+                let blas = KernelBackend.with(.blas) { bench.conv(c, group: "conv-blas") }
+                for (a, b) in zip(oneDNN, blas) { table.add(a, beside: b) }
+            }
+            for c in NormCase.resnet26 where wanted(c.name) { bench.batchNorm(c).forEach { table.add($0) } }
+            for c in ElementwiseCase.resnet26 where wanted(c.name) { bench.elementwise(c).forEach { table.add($0) } }
             if options.json {
                 try printJSON(EngineReport(engine: "scalpel", threads: threads, batch: batch, results: table.results))
             }
@@ -91,7 +99,9 @@ struct KernelBench {
         return result("gemm", c.name, "forward", s, flops: c.flops)
     }
 
-    func conv(_ c: ConvCase) -> [EngineResult] {
+    /// The three passes of a convolution on the current backend, in `group` ("conv-blas" for
+    /// the BLAS backend beside oneDNN).
+    func conv(_ c: ConvCase, group: String = "conv") -> [EngineResult] {
         var rng = RandomGenerator(seed: 2)
         let x = Tensor.randn([batch, c.inChannels, c.size, c.size], using: &rng).converted(to: .channelsLast)
         let w = Tensor.randn([c.outChannels, c.inChannels, c.kernel, c.kernel], std: 0.1, using: &rng)
@@ -100,10 +110,10 @@ struct KernelBench {
         let flops = c.flops(batch: batch)
         let forward = Measure.samples(warmup: warmup, runs: runs) { withNoGrad { Measure.seconds { _ = op() } } }
         return [
-            result("conv", c.name, "forward", forward, flops: flops),
-            result("conv", c.name, "backward-data",
+            result(group, c.name, "forward", forward, flops: flops),
+            result(group, c.name, "backward-data",
                    backward(gradient: gy, through: [x], kernel: "conv2d.backward_data", op), flops: flops),
-            result("conv", c.name, "backward-weights",
+            result(group, c.name, "backward-weights",
                    backward(gradient: gy, through: [w], kernel: "conv2d.backward_weights", op), flops: flops),
         ]
     }
@@ -169,17 +179,25 @@ final class EngineTable {
         guard !quiet else { return }
         print("scalpel bench engine: \(threads) thread(s), batch \(batch); median of the timed runs")
         print(padded("case", 22) + padded("pass", 18) + padded("ms", 10, left: true)
-              + padded("GFLOP/s", 10, left: true) + padded("of peak", 9, left: true) + padded("±", 6, left: true))
+              + padded("GFLOP/s", 10, left: true) + padded("of peak", 9, left: true) + padded("±", 6, left: true)
+              + padded("blas ms", 10, left: true) + padded("GFLOP/s", 10, left: true)
+              + padded("blas/onednn", 13, left: true))
     }
 
-    func add(_ r: EngineResult) {
+    /// Adds a result, and on the same line a second backend's result for the same case.
+    func add(_ r: EngineResult, beside other: EngineResult? = nil) {
         results.append(r)
+        if let other { results.append(other) }
         if r.group == "gemm", GemmCase.squareNames.contains(r.name) { gemmPeak = max(gemmPeak, r.gflops ?? 0) }
         guard !quiet else { return }
         let gflops = r.gflops.map { fixed($0, 1) } ?? ""
         let share = r.group == "conv" && gemmPeak > 0 ? fixed(100 * (r.gflops ?? 0) / gemmPeak, 0) + "%" : ""
         print(padded(r.name, 22) + padded(r.pass, 18) + padded(fixed(r.ms, 3), 10, left: true)
               + padded(gflops, 10, left: true) + padded(share, 9, left: true)
-              + padded(fixed(100 * r.spread, 0) + "%", 6, left: true))
+              + padded(fixed(100 * r.spread, 0) + "%", 6, left: true)
+              + (other.map { o in
+                  padded(fixed(o.ms, 3), 10, left: true) + padded(o.gflops.map { fixed($0, 1) } ?? "", 10, left: true)
+                      + padded(fixed(o.ms / r.ms, 2), 13, left: true)
+              } ?? ""))
     }
 }

@@ -1,0 +1,1 @@
+../../../../Examples/SurgicalFineTuning/Sources/SurgicalFineTuning/main.swift
