@@ -19,6 +19,9 @@ struct AdaptCommand: ParsableCommand {
         statistics with the batch's by prior strength --prior N (inf: running statistics only).
         TENT (Wang et al. 2020): entropy of test batches of --batch-size, BatchNorm on batch
         statistics, updating only BatchNorm weights and biases (within --tune); always online.
+        Without --optimizer and --lr each method and mode gets the paper's A.6 setting: episodic
+        MEMO AdamW lr 1e-4 (weight decay 0.01), online MEMO SGD lr 2e-6 (momentum 0.9), TENT
+        AdamW lr 1e-3 with batches of 64 (docs/analysis.md).
         Prints the accuracy without adaptation, with BatchNorm adaptation alone (MEMO with a finite
         prior) and adapted; online runs also print the cumulative accuracy every --every images
         (the paper's Figure 4, right). Test images: the first --test-size of the shift's target
@@ -57,16 +60,16 @@ struct AdaptCommand: ParsableCommand {
     @Option(name: .long, help: "MEMO: gradient steps K per test image.")
     var steps = 1
 
-    @Option(name: .long, help: "Optimizer: sgd (with --momentum) or adamw.")
-    var optimizer = "sgd"
+    @Option(name: .long, help: "Optimizer: sgd (with --momentum) or adamw (default: adamw for episodic MEMO and TENT, sgd for online MEMO).")
+    var optimizer: String?
 
-    @Option(name: .long, help: "Learning rate (default: 0.005 for sgd, 1e-4 for adamw).")
+    @Option(name: .long, help: "Learning rate (default: MEMO adamw 1e-4, MEMO sgd 2e-6, TENT adamw 1e-3, TENT sgd 2.5e-4).")
     var lr: Float?
 
     @Option(name: .long, help: "SGD momentum.")
     var momentum: Float = 0.9
 
-    @Option(name: .customLong("weight-decay"), help: "Weight decay (default: 0 for sgd, 0.01 for adamw).")
+    @Option(name: .customLong("weight-decay"), help: "Weight decay (default: 0.01 for MEMO with adamw, else 0).")
     var weightDecay: Float?
 
     @Option(name: .long, help: "MEMO: BatchNorm prior strength N, or inf for plain evaluation mode.")
@@ -117,7 +120,7 @@ struct AdaptCommand: ParsableCommand {
             }
             if method == "tent" && mode == "episodic" { throw ValidationError("--mode: TENT is online only") }
         }
-        guard AdaptationOptimizer.Kind(rawValue: optimizer) != nil else {
+        if let optimizer, AdaptationOptimizer.Kind(rawValue: optimizer) == nil {
             throw ValidationError("--optimizer must be sgd or adamw, got '\(optimizer)'")
         }
         guard augmentations > 0 else { throw ValidationError("--augmentations must be positive, got \(augmentations)") }
@@ -145,15 +148,23 @@ struct AdaptCommand: ParsableCommand {
 
     /// The settings the flags describe (validated by `validate()`).
     func settings() throws -> AdaptationSettings {
-        let kind = AdaptationOptimizer.Kind(rawValue: optimizer)!
-        let adaptationOptimizer = AdaptationOptimizer(kind: kind, learningRate: lr ?? AdaptationSettings.defaultLearningRate(kind),
-                                                      weightDecay: weightDecay ?? AdaptationSettings.defaultWeightDecay(kind),
-                                                      momentum: momentum)
+        let adaptationOptimizer = chosenOptimizer
         let selection = try Selection(parsing: tune).description
         return method == "tent"
             ? .tent(selection: selection, optimizer: adaptationOptimizer, batchSize: batchSize)
             : .memo(mode: adaptationMode, selection: selection, optimizer: adaptationOptimizer, augmentations: augmentations,
                     steps: steps, augmixSeverity: augmixSeverity, priorStrength: try priorStrength)
+    }
+
+    /// The optimizer the flags ask for; what they leave out comes from
+    /// `AdaptationOptimizer.recommended` for the method and mode (the paper's A.6 settings).
+    var chosenOptimizer: AdaptationOptimizer {
+        let kind = optimizer.flatMap(AdaptationOptimizer.Kind.init(rawValue:))
+        var chosen = AdaptationOptimizer.recommended(method: method == "tent" ? .tent : .memo, mode: adaptationMode, kind: kind)
+        if let lr { chosen.learningRate = lr }
+        if let weightDecay { chosen.weightDecay = weightDecay }
+        chosen.momentum = momentum
+        return chosen
     }
 
     func run() throws {

@@ -1,0 +1,56 @@
+import Foundation
+import ScalpelAdaptation
+import ScalpelNN
+import Testing
+
+/// `scalpel adapt` without --optimizer and --lr uses each method's and mode's own setting (the
+/// paper's A.6), not one optimizer for all: SGD at 0.005 collapsed online MEMO.
+@Suite struct AdaptDefaultsTests {
+    /// Runs `scalpel adapt` on the fixture with `extra` flags and returns the optimizer its
+    /// `--json` recorded. TENT needs BatchNorm: it runs on a ResNet-26 instead of the fixture's MLP.
+    func recordedOptimizer(_ extra: [String]) throws -> AdaptationOptimizer {
+        let binary = try #require(SweepFixtures.executable(), "build the scalpel executable first (swift build)")
+        let dir = SweepFixtures.tempDir("adapt-defaults")
+        var checkpoint = try SweepFixtures.prepare(dir, testPerClass: 112)
+        if extra.contains("tent") {
+            let model = try ModelConfiguration(architecture: "resnet26", inChannels: 1, classes: 10, imageSize: 28, seed: 3).build()
+            checkpoint = dir + "/resnet26.safetensors"
+            try Checkpoint.save(model, to: checkpoint, metadata: [
+                "scalpel.architecture": "resnet26", "scalpel.width": "1", "scalpel.in_channels": "1", "scalpel.classes": "10",
+                "scalpel.image_size": "28",
+            ])
+        }
+        let json = dir + "/adapt.json"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["adapt", "--checkpoint", checkpoint, "--shift", "fmnist-c:gaussian_noise:3",
+                             "--tune", "all", "--augmentations", "2", "--test-size", "4", "--data-dir", dir + "/data",
+                             "--json", json] + extra
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        struct Recorded: Decodable { var optimizer: AdaptationOptimizer }
+        return try JSONDecoder().decode(Recorded.self, from: Data(contentsOf: URL(fileURLWithPath: json))).optimizer
+    }
+
+    @Test func eachMethodAndModeGetsItsOwnOptimizer() throws {
+        let online = try recordedOptimizer(["--mode", "online"])
+        #expect(online == AdaptationOptimizer(kind: .sgd, learningRate: 2e-6, weightDecay: 0, momentum: 0.9))
+        let episodic = try recordedOptimizer([])
+        #expect(episodic == AdaptationOptimizer(kind: .adamw, learningRate: 1e-4, weightDecay: 0.01, momentum: 0.9))
+        let tent = try recordedOptimizer(["--method", "tent"])
+        #expect(tent == AdaptationOptimizer(kind: .adamw, learningRate: 1e-3, weightDecay: 0, momentum: 0.9))
+    }
+
+    @Test func flagsOverrideOnlyWhatTheyName() throws {
+        // SGD asked for episodically: MEMO's SGD rate, not AdamW's; an explicit rate wins.
+        #expect(try recordedOptimizer(["--optimizer", "sgd"]) == AdaptationOptimizer(kind: .sgd, learningRate: 2e-6, weightDecay: 0))
+        #expect(try recordedOptimizer(["--mode", "online", "--lr", "1e-5"]).learningRate == 1e-5)
+        #expect(try recordedOptimizer(["--method", "tent", "--optimizer", "sgd", "--weight-decay", "0.001"]) ==
+                AdaptationOptimizer(kind: .sgd, learningRate: 2.5e-4, weightDecay: 0.001, momentum: 0.9))
+    }
+}
