@@ -94,3 +94,14 @@ import ScalpelTuning
         #expect(HTML.plain("`x` < y") == "x &lt; y")
     }
 }
+
+extension FigureStyleTests {
+    @Test func aNarrowAutoRGNFigureIsWideEnoughForItsTitles() throws {
+        let title = "fmnist-c:gaussian_noise:3 — auto-rgn, n=4, seed 0, lr 0.01"
+        let svg = try #require(AutoRGNWeightsFigure.svg(panels: [
+            .init(title: title, epochs: [["a": 1, "b": 1]], tensors: [("a", "first"), ("b", "last")]),
+        ], title: "t"))
+        let width = try #require(svg.firstMatch(of: /width="([0-9.]+)"/).flatMap { Double($0.1) })
+        #expect(width >= 55 + Double(title.count) * 7.5, "two tensors' bars and legend were 250 px, cutting the title")
+    }
+}

@@ -24,7 +24,10 @@ public enum AutoRGNWeightsFigure {
         let plotHeight = 160.0, panelGap = 70.0, left = 55.0, top = 40.0
         let widest = panels.map { $0.tensors.count }.max() ?? 1
         let barWidth = max(min(600.0 / Double(max(widest, 1)), 14), 3)
-        var c = SVGCanvas(width: left + Double(widest) * barWidth + 180, height: top + Double(panels.count) * (plotHeight + panelGap))
+        // Wide enough for the bars and the legend, and for the longest panel title (12 px bold) and axis note.
+        let longestTitle = Double(panels.map(\.title.count).max() ?? 0)
+        let width = max(left + Double(widest) * barWidth + 180, left + longestTitle * 7.5 + 20, left + 330, Double(title.count) * 8 + 20)
+        var c = SVGCanvas(width: width, height: top + Double(panels.count) * (plotHeight + panelGap))
         c.text(title, x: 10, y: 20, size: 14, weight: "bold")
         for (p, panel) in panels.enumerated() {
             let y0 = top + Double(p) * (plotHeight + panelGap) + 20
