@@ -53,4 +53,23 @@ import Testing
         #expect(try recordedOptimizer(["--method", "tent", "--optimizer", "sgd", "--weight-decay", "0.001"]) ==
                 AdaptationOptimizer(kind: .sgd, learningRate: 2.5e-4, weightDecay: 0.001, momentum: 0.9))
     }
+
+    @Test func theHelpStatesTheDefaultsInWholeParagraphs() throws {
+        let binary = try #require(SweepFixtures.executable(), "build the scalpel executable first (swift build)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["adapt", "--help"]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let help = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let joined = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(joined.contains("episodic MEMO AdamW lr 1e-4 (weight decay 0.01), online MEMO SGD lr 2e-6 (momentum 0.9), " +
+                                "TENT AdamW lr 1e-3 with batches of 64"), "\(help)")
+        // Paragraphs wrapped once, by the parser: no line of the discussion holds a lone word.
+        let discussion = help.components(separatedBy: "USAGE:")[0].components(separatedBy: "\n").dropFirst(3)
+        let orphans = discussion.filter { !$0.isEmpty && !$0.contains(" ") }
+        #expect(orphans.isEmpty, "\(orphans)")
+    }
 }

@@ -12,25 +12,28 @@ struct AdaptCommand: ParsableCommand {
         commandName: "adapt",
         abstract: "Adapt a checkpoint to a shift's test images without labels (MEMO or TENT); print accuracies.",
         discussion: """
-        MEMO (Zhang et al. 2021): per test image, B augmentations (random crop + AugMix), K steps
-        minimizing the entropy of the averaged prediction on the --tune selection, then a prediction
-        on the un-augmented image. --mode episodic resets parameters, BatchNorm statistics and the
-        optimizer after every image; online keeps the updates. BatchNorm mixes its running
+        MEMO (Zhang et al. 2021): per test image, B augmentations (random crop + AugMix), K steps \
+        minimizing the entropy of the averaged prediction on the --tune selection, then a prediction \
+        on the un-augmented image. --mode episodic resets parameters, BatchNorm statistics and the \
+        optimizer after every image; online keeps the updates. BatchNorm mixes its running \
         statistics with the batch's by prior strength --prior N (inf: running statistics only).
-        TENT (Wang et al. 2020): entropy of test batches of --batch-size, BatchNorm on batch
+
+        TENT (Wang et al. 2020): entropy of test batches of --batch-size, BatchNorm on batch \
         statistics, updating only BatchNorm weights and biases (within --tune); always online.
-        Without --optimizer and --lr each method and mode gets the paper's A.6 setting: episodic
-        MEMO AdamW lr 1e-4 (weight decay 0.01), online MEMO SGD lr 2e-6 (momentum 0.9), TENT
+
+        Without --optimizer and --lr each method and mode gets the paper's A.6 setting: episodic \
+        MEMO AdamW lr 1e-4 (weight decay 0.01), online MEMO SGD lr 2e-6 (momentum 0.9), TENT \
         AdamW lr 1e-3 with batches of 64 (docs/analysis.md).
-        Prints the accuracy without adaptation, with BatchNorm adaptation alone (MEMO with a finite
-        prior) and adapted; online runs also print the cumulative accuracy every --every images
-        (the paper's Figure 4, right). Test images: the first --test-size of the shift's target
+
+        Prints the accuracy without adaptation, with BatchNorm adaptation alone (MEMO with a finite \
+        prior) and adapted; online runs also print the cumulative accuracy every --every images \
+        (the paper's Figure 4, right). Test images: the first --test-size of the shift's target \
         test split (split by --split-seed).
 
-        --db records the run in a results database in one transaction: its identity (checkpoint
-        hash, shift, split seed, test size, every adaptation setting, seed), the three accuracies,
-        the predictions and the curve. The identity is hashed into the run's key; running the same
-        identity again replaces the recorded run (one run per identity, the latest). `scalpel
+        --db records the run in a results database in one transaction: its identity (checkpoint \
+        hash, shift, split seed, test size, every adaptation setting, seed), the three accuracies, \
+        the predictions and the curve. The identity is hashed into the run's key; running the same \
+        identity again replaces the recorded run (one run per identity, the latest). `scalpel \
         report` draws the recorded runs (a table per shift, Figure 4 right).
         """)
 
