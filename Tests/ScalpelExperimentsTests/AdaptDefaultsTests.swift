@@ -1,5 +1,6 @@
 import Foundation
 import ScalpelAdaptation
+@testable import ScalpelExperiments
 import ScalpelNN
 import Testing
 
@@ -71,5 +72,38 @@ import Testing
         let discussion = help.components(separatedBy: "USAGE:")[0].components(separatedBy: "\n").dropFirst(3)
         let orphans = discussion.filter { !$0.isEmpty && !$0.contains(" ") }
         #expect(orphans.isEmpty, "\(orphans)")
+    }
+
+    @Test func aSweepLeavesOutWhatTheCommandLeavesOut() throws {
+        let dir = SweepFixtures.tempDir("adapt-defaults-sweep")
+        try SweepFixtures.prepare(dir, testPerClass: 112)
+        let yaml = """
+            name: defaults
+            checkpoints: [\(dir)/mlp2.safetensors]
+            shifts: ["fmnist-c:gaussian_noise:3"]
+            seeds: [0]
+            data_dir: \(dir)/data
+            adaptation:
+              - {method: memo, modes: [episodic, online], selections: [last], augmentations: 2, test_size: 8, every: 4}
+              - {method: memo, modes: [online], optimizer: adamw, selections: [last], augmentations: 2, test_size: 8, every: 4}
+            """
+        let runs = try ExperimentSpec(yaml: yaml).plan().adaptationRuns
+        let optimizers = runs.map(\.identity.settings).map { "\($0.mode.rawValue) \($0.optimizer.kind.rawValue) \($0.optimizer.learningRate) " +
+                                                          "\($0.optimizer.weightDecay)" }
+        #expect(optimizers == ["episodic adamw 0.0001 0.01", "online sgd 2e-06 0.0", "online adamw 0.0001 0.01"])
+
+        // The command without optimizer flags names the same run as the sweep.
+        let binary = try #require(SweepFixtures.executable(), "build the scalpel executable first (swift build)")
+        let db = dir + "/adapt.sqlite"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["adapt", "--checkpoint", dir + "/mlp2.safetensors", "--shift", "fmnist-c:gaussian_noise:3",
+                             "--tune", "last", "--augmentations", "2", "--test-size", "8", "--every", "4",
+                             "--data-dir", dir + "/data", "--db", db]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(try ResultsDatabase(readingFrom: db).adaptationRuns().map(\.key) == [runs[0].key])
     }
 }
