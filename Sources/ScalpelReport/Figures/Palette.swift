@@ -17,6 +17,10 @@ public enum Palette {
     /// The colour of the `i`-th method (wrapping around after ten).
     public static func method(_ i: Int) -> String { methodColors[((i % methodColors.count) + methodColors.count) % methodColors.count] }
 
+    /// The old name of `method(_:)`, kept for code written before the block palette existed.
+    @available(*, deprecated, renamed: "method(_:)")
+    public static func color(_ i: Int) -> String { method(i) }
+
     /// Method colours keyed by name, in `methods` order: pass the report's whole method list so a
     /// method keeps its colour in figures that leave some methods out.
     public static func methodColors(_ methods: [String]) -> [String: String] {
