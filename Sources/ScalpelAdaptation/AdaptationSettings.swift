@@ -44,11 +44,13 @@ public struct AdaptationSettings: Sendable, Codable, Equatable, Hashable {
                            augmentations: nil, steps: nil, augmixSeverity: nil, priorStrength: nil, batchSize: batchSize)
     }
 
-    /// The default optimizer of a mode (paper A.6: AdamW episodic, SGD online): SGD lr 0.005
-    /// with momentum 0.9, or AdamW lr 1e-4 with weight decay 0.01; TENT's own is AdamW lr 1e-3.
+    /// A learning rate per optimizer kind alone: SGD 0.005 (MEMO's CIFAR rate, which collapses
+    /// online MEMO here), AdamW 1e-4. Superseded by the per-method, per-mode defaults.
+    @available(*, deprecated, message: "use AdaptationOptimizer.recommended(method:mode:kind:)")
     public static func defaultLearningRate(_ kind: AdaptationOptimizer.Kind) -> Float { kind == .sgd ? 0.005 : 1e-4 }
 
-    /// The default weight decay of an optimizer kind: 0 for SGD, 0.01 for AdamW.
+    /// The weight decay per optimizer kind alone: 0 for SGD, 0.01 for AdamW.
+    @available(*, deprecated, message: "use AdaptationOptimizer.recommended(method:mode:kind:)")
     public static func defaultWeightDecay(_ kind: AdaptationOptimizer.Kind) -> Float { kind == .sgd ? 0 : 0.01 }
 
     /// Problems with these settings, each naming its setting; empty when they can run.

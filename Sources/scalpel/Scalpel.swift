@@ -20,7 +20,7 @@ struct Scalpel: ParsableCommand {
         version: VersionText.version,
         subcommands: [DemoCommand.self, PretrainCommand.self, FinetuneCommand.self, InspectCommand.self, EvalCommand.self,
                       DataCommand.self, CorruptionTableCommand.self, AdaptCommand.self, AnalysisCommand.self,
-                      SweepCommand.self, MergeCommand.self, ReportCommand.self,
+                      SweepCommand.self, MergeCommand.self, ReportCommand.self, PatchCommand.self,
                       BenchCommand.self, ConvertCommand.self])
 
     /// Line-buffered standard output, so progress reaches a log file or pipe as it happens.

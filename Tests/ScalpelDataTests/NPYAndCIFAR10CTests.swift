@@ -101,7 +101,10 @@ import Testing
         let png = dir + "/preview.png"
         try DataPreview.write(shift: data, to: png, rows: 1, scale: 1)
         let decoded = try #require(MiniPNG.decode(try DataFile.readRaw(png)))
-        #expect(decoded.colorType == 2 && decoded.width == 10 * 32 + 11 * 2)
+        // The grid (10 columns of 32 px and 11 gaps) right of the "SOURCE"/"TARGET" margin.
+        #expect(decoded.colorType == 2 && decoded.width == BitmapFont.width(of: "SOURCE") + 6 + 10 * 32 + 11 * 2)
+        // The top margin names the classes: the first column's "airplane" in ink (0) on paper (255).
+        #expect(decoded.pixels.contains(0) && decoded.pixels.contains(255))
         // Without the CIFAR-10 batches the source cannot be built: a clear error.
         try FileManager.default.removeItem(atPath: batches)
         let e = #expect(throws: DataError.self) { try spec.materialize() }

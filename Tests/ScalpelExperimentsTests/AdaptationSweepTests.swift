@@ -32,8 +32,9 @@ import ScalpelAdaptation
         #expect(Set(runs.map(\.key)).count == 8)
         #expect(Set(runs.map(\.identity.cellKey)).count == 4)
         let s = try #require(runs.first?.identity.settings)
-        #expect(s == .memo(mode: .episodic, selection: "all", optimizer: AdaptationOptimizer(kind: .sgd, learningRate: 1e-3),
-                           augmentations: 2))
+        // No optimizer given: episodic MEMO's default, AdamW with weight decay 0.01, at the spec's rate.
+        #expect(s == .memo(mode: .episodic, selection: "all",
+                           optimizer: AdaptationOptimizer(kind: .adamw, learningRate: 1e-3, weightDecay: 0.01), augmentations: 2))
         #expect(runs.allSatisfy { $0.identity.testSize == 8 && $0.configuration.every == 4 && $0.identity.shift == "fmnist-c:gaussian_noise:3" })
         // Shards split adaptation runs by key too.
         let halves = (0..<2).map { plan.restricted(to: Shard(index: $0, count: 2)).adaptationRuns.map(\.key) }

@@ -77,7 +77,7 @@ import ScalpelTuning
         #expect(svg.contains("<title>BatchNorm prior only: 60.0% after 100 images</title>"))
         #expect(svg.contains("stroke-dasharray=\"6 4\""))
         // Standard-error whiskers only where there are several seeds: memo all's two points.
-        let whiskers = svg.components(separatedBy: "\n").filter { $0.hasPrefix("<line") && $0.contains("stroke=\"\(Palette.color(0))\"") }
+        let whiskers = svg.components(separatedBy: "\n").filter { $0.hasPrefix("<line") && $0.contains("stroke=\"\(Palette.method(0))\"") }
         #expect(whiskers.count == 2 + 1, "two whiskers and the legend swatch")
     }
 

@@ -106,19 +106,20 @@ extension ExperimentSpec {
         if g.selections?.isEmpty == true { fail(".selections", "at least one selection is needed") }
         unique(selections, ".selections")
 
-        // Optimizer and learning rates.
-        var kind = AdaptationOptimizer.Kind.sgd
+        // Optimizer and learning rates; what is left out is `scalpel adapt`'s default for the
+        // method and mode (`AdaptationOptimizer.recommended`, the paper's A.6 settings).
+        var kind: AdaptationOptimizer.Kind?
         if let text = g.optimizer {
             if let k = AdaptationOptimizer.Kind(rawValue: text) { kind = k } else {
                 fail(".optimizer", "unknown optimizer '\(text)'; expected sgd or adamw")
             }
         }
-        let rates = g.learningRates ?? [AdaptationSettings.defaultLearningRate(kind)]
-        if rates.isEmpty { fail(".learning_rates", "at least one learning rate is needed") }
-        for (k, lr) in rates.enumerated() where !(lr > 0 && lr.isFinite) {
+        let rates = g.learningRates
+        if rates?.isEmpty == true { fail(".learning_rates", "at least one learning rate is needed") }
+        for (k, lr) in (rates ?? []).enumerated() where !(lr > 0 && lr.isFinite) {
             fail(".learning_rates[\(k)]", "\(lr) is not a positive number")
         }
-        unique(rates, ".learning_rates")
+        unique(rates ?? [], ".learning_rates")
 
         var prior: Float? = 16
         if let p = g.prior {
@@ -138,9 +139,10 @@ extension ExperimentSpec {
         var out: [AdaptationSettings] = []
         for selection in selections {
             for mode in modes {
-                for lr in rates where lr > 0 && lr.isFinite {
-                    let optimizer = AdaptationOptimizer(kind: kind, learningRate: lr,
-                                                        weightDecay: g.weightDecay ?? AdaptationSettings.defaultWeightDecay(kind),
+                let recommended = AdaptationOptimizer.recommended(method: method, mode: mode, kind: kind)
+                for lr in rates ?? [recommended.learningRate] where lr > 0 && lr.isFinite {
+                    let optimizer = AdaptationOptimizer(kind: recommended.kind, learningRate: lr,
+                                                        weightDecay: g.weightDecay ?? recommended.weightDecay,
                                                         momentum: g.momentum ?? 0.9)
                     let s: AdaptationSettings = method == .memo
                         ? .memo(mode: mode, selection: selection, optimizer: optimizer, augmentations: g.augmentations ?? 32,

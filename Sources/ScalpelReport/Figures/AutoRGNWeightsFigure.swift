@@ -1,6 +1,7 @@
 /// The paper's Figure 6: Auto-RGN's learning-rate weight of every parameter tensor, accumulated
 /// over the epochs of a run. One panel per shift; tensors in forward order, bars coloured by
-/// block and stacked by epoch (darker = later), so each bar's height is the accumulated weight.
+/// block (the block palette, with a legend) and stacked by epoch (more opaque = later), so each
+/// bar's height is the accumulated weight.
 public enum AutoRGNWeightsFigure {
     /// One panel: a run's per-epoch weights and the model's tensors in order with their blocks.
     public struct Panel {
@@ -23,24 +24,27 @@ public enum AutoRGNWeightsFigure {
         let plotHeight = 160.0, panelGap = 70.0, left = 55.0, top = 40.0
         let widest = panels.map { $0.tensors.count }.max() ?? 1
         let barWidth = max(min(600.0 / Double(max(widest, 1)), 14), 3)
-        var c = SVGCanvas(width: left + Double(widest) * barWidth + 180, height: top + Double(panels.count) * (plotHeight + panelGap))
+        // Wide enough for the bars and the legend, and for the longest panel title (12 px bold) and axis note.
+        let longestTitle = Double(panels.map(\.title.count).max() ?? 0)
+        let width = max(left + Double(widest) * barWidth + 180, left + longestTitle * 7.5 + 20, left + 330, Double(title.count) * 8 + 20)
+        var c = SVGCanvas(width: width, height: top + Double(panels.count) * (plotHeight + panelGap))
         c.text(title, x: 10, y: 20, size: 14, weight: "bold")
         for (p, panel) in panels.enumerated() {
             let y0 = top + Double(p) * (plotHeight + panelGap) + 20
             let blocks = panel.tensors.map(\.block).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             let totals = panel.tensors.map { t in panel.epochs.reduce(0) { $0 + ($1[t.name] ?? 0) } }
-            let top = max(totals.max() ?? 1, 1e-9)
+            let top = totals.max() ?? 0
             let ticks = Palette.ticks(0, top, count: 4)
             let yMax = max(ticks.last ?? top, top)
-            func h(_ v: Double) -> Double { plotHeight * v / yMax }
+            func h(_ v: Double) -> Double { yMax > 0 ? plotHeight * v / yMax : 0 }
             c.text(panel.title, x: left, y: y0 - 8, size: 12, weight: "bold")
-            for t in ticks {
+            for (t, label) in zip(ticks, Palette.tickLabels(ticks)) {
                 c.line(left, y0 + plotHeight - h(t), left + Double(panel.tensors.count) * barWidth, y0 + plotHeight - h(t), stroke: "#ddd", width: 0.5)
-                c.text(String(format: "%.1f", t), x: left - 4, y: y0 + plotHeight - h(t) + 4, size: 10, anchor: "end")
+                c.text(label, x: left - 4, y: y0 + plotHeight - h(t) + 4, size: 10, anchor: "end")
             }
             if p == 0 { c.text("accumulated weight", x: 14, y: y0 + plotHeight / 2, size: 11, anchor: "middle", rotate: -90) }
             for (i, tensor) in panel.tensors.enumerated() {
-                let colour = Palette.color(blocks.firstIndex(of: tensor.block) ?? 0)
+                let colour = Palette.block(blocks.firstIndex(of: tensor.block) ?? 0, of: blocks.count)
                 var base = y0 + plotHeight
                 for (e, weights) in panel.epochs.enumerated() {
                     let v = weights[tensor.name] ?? 0
@@ -53,9 +57,11 @@ public enum AutoRGNWeightsFigure {
             }
             c.line(left, y0 + plotHeight, left + Double(panel.tensors.count) * barWidth, y0 + plotHeight, stroke: "#222")
             c.text("parameter tensors, input → output (\(panel.epochs.count) epochs stacked)", x: left, y: y0 + plotHeight + 16, size: 10)
+            let lx = left + Double(panel.tensors.count) * barWidth + 20
+            c.text("blocks", x: lx, y: y0 + 4, size: 11, weight: "bold")
             for (k, b) in blocks.enumerated() {
-                let lx = left + Double(panel.tensors.count) * barWidth + 20, ly = y0 + 12 + Double(k) * 15
-                c.rect(x: lx, y: ly - 9, width: 10, height: 10, fill: Palette.color(k))
+                let ly = y0 + 20 + Double(k) * 15
+                c.rect(x: lx, y: ly - 9, width: 10, height: 10, fill: Palette.block(k, of: blocks.count))
                 c.text(b, x: lx + 15, y: ly, size: 11)
             }
         }

@@ -74,7 +74,7 @@ public enum OnlineAdaptationFigure {
                                                                   $0.accuracy.mean + $0.accuracy.standardError] } }
             + [panel.noAdaptation, panel.priorOnly].flatMap { $0?.values ?? [] }
         let low = 100 * (values.min() ?? 0), high = 100 * (values.max() ?? 1)
-        let yTicks = Palette.ticks(low, max(high, low + 1))
+        let yTicks = Palette.ticks(low, high)
         let yMin = min(yTicks.first!, low), yMax = max(yTicks.last!, high)
         let xTicks = Palette.ticks(0, maxSeen).filter { $0 <= maxSeen * 1.0001 }
         func x(_ seen: Double) -> Double { x0 + width * seen / maxSeen }
@@ -82,11 +82,11 @@ public enum OnlineAdaptationFigure {
 
         c.text(panel.title, x: x0 + width / 2, y: top - 10, size: 11, anchor: "middle", weight: "bold")
         c.rect(x: x0, y: top, width: width, height: height, fill: "#fafafa")
-        for t in yTicks {
+        for (t, label) in zip(yTicks, Palette.tickLabels(yTicks)) {
             c.line(x0, y(t / 100), x0 + width, y(t / 100), stroke: "#ddd", width: 0.5)
-            c.text(String(format: "%.0f", t), x: x0 - 4, y: y(t / 100) + 4, size: 10, anchor: "end")
+            c.text(label, x: x0 - 4, y: y(t / 100) + 4, size: 10, anchor: "end")
         }
-        for t in xTicks { c.text(String(format: "%.0f", t), x: x(t), y: top + height + 14, size: 10, anchor: "middle") }
+        for (t, label) in zip(xTicks, Palette.tickLabels(xTicks)) { c.text(label, x: x(t), y: top + height + 14, size: 10, anchor: "middle") }
         c.text("test images seen", x: x0 + width / 2, y: top + height + 30, size: 10, anchor: "middle")
         if yAxisLabel { c.text("cumulative accuracy (%)", x: 14, y: top + height / 2, size: 11, anchor: "middle", rotate: -90) }
 
@@ -109,7 +109,7 @@ public enum OnlineAdaptationFigure {
             }
         }
         for (k, s) in panel.series.enumerated() {
-            let color = Palette.color(k)
+            let color = Palette.method(k)
             for p in s.points {
                 let px = x(Double(p.seen))
                 if p.accuracy.standardError > 0 {

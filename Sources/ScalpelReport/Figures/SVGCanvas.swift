@@ -14,7 +14,7 @@ public struct SVGCanvas {
     static func n(_ v: Double) -> String { String(format: "%.1f", v) }
 
     public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, title: String? = nil) {
-        let tip = title.map { "<title>\(HTML.escape($0))</title>" } ?? ""
+        let tip = title.map { "<title>\(HTML.plain($0))</title>" } ?? ""
         body.append("<rect x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(max(width, 0)))\" " +
                     "height=\"\(Self.n(max(height, 0)))\" fill=\"\(fill)\">\(tip)</rect>")
     }
@@ -32,7 +32,7 @@ public struct SVGCanvas {
     }
 
     public mutating func circle(_ x: Double, _ y: Double, r: Double, fill: String, title: String? = nil) {
-        let tip = title.map { "<title>\(HTML.escape($0))</title>" } ?? ""
+        let tip = title.map { "<title>\(HTML.plain($0))</title>" } ?? ""
         body.append("<circle cx=\"\(Self.n(x))\" cy=\"\(Self.n(y))\" r=\"\(Self.n(r))\" fill=\"\(fill)\">\(tip)</circle>")
     }
 
@@ -41,7 +41,7 @@ public struct SVGCanvas {
                               rotate: Double = 0, weight: String = "normal", fill: String = "#222") {
         let transform = rotate == 0 ? "" : " transform=\"rotate(\(Self.n(rotate)) \(Self.n(x)) \(Self.n(y)))\""
         body.append("<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" font-size=\"\(Self.n(size))\" text-anchor=\"\(anchor)\" " +
-                    "font-weight=\"\(weight)\" fill=\"\(fill)\"\(transform)>\(HTML.escape(s))</text>")
+                    "font-weight=\"\(weight)\" fill=\"\(fill)\"\(transform)>\(HTML.plain(s))</text>")
     }
 
     /// The document.
@@ -49,25 +49,5 @@ public struct SVGCanvas {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Self.n(width))\" height=\"\(Self.n(height))\" " +
             "viewBox=\"0 0 \(Self.n(width)) \(Self.n(height))\" font-family=\"Helvetica, Arial, sans-serif\">\n" +
             "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body.joined(separator: "\n") + "\n</svg>\n"
-    }
-}
-
-/// Colours and axis helpers shared by the figures.
-public enum Palette {
-    /// A qualitative palette (Tableau 10).
-    public static let colors = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
-                                "#ff9da7", "#9c755f", "#bab0ac"]
-
-    public static func color(_ i: Int) -> String { colors[((i % colors.count) + colors.count) % colors.count] }
-
-    /// "Nice" tick values (steps of 1, 2, 2.5 or 5 × 10ᵏ) enclosing `low...high`, about `count` of them;
-    /// the first is ≤ low and the last ≥ high, so an axis from first to last holds every value.
-    public static func ticks(_ low: Double, _ high: Double, count: Int = 5) -> [Double] {
-        guard high > low else { return [low, low + 1] }
-        let raw = (high - low) / Double(count)
-        let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
-        let first = (low / step + 1e-9).rounded(.down), last = (high / step - 1e-9).rounded(.up)
-        return stride(from: first, through: last, by: 1).map { $0 * step }
     }
 }

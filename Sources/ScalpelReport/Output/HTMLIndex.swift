@@ -13,14 +13,14 @@ public enum HTMLIndex {
         figure { margin: 2em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
         figcaption { color: #555; font-size: 13px; }
         """
-        var body = "<h1>Surgical fine-tuning results</h1>\n<p>\(HTML.escape(report.summaryLine))</p>\n"
+        var body = "<h1>Surgical fine-tuning results</h1>\n<p>\(HTML.inline(report.summaryLine))</p>\n"
         body += "<p>Source: <code>\(HTML.escape(report.source))</code>. Downloads: " +
             downloads.filter { $0.hasSuffix(".csv") || $0.hasSuffix(".md") }.map { "<a href=\"\($0)\">\($0)</a>" }.joined(separator: ", ") + ".</p>\n"
         body += "<h2>Tables</h2>\n" + report.tables.map(\.html).joined(separator: "\n")
         if !figures.isEmpty {
             body += "<h2>Figures</h2>\n"
             for f in figures {
-                body += "<figure><img src=\"\(f.file)\" alt=\"\(HTML.escape(f.caption))\"><figcaption>\(HTML.escape(f.caption))</figcaption></figure>\n"
+                body += "<figure><img src=\"\(f.file)\" alt=\"\(HTML.plain(f.caption))\"><figcaption>\(HTML.plain(f.caption))</figcaption></figure>\n"
             }
         }
         return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Scalpel report</title>\n" +

@@ -45,13 +45,15 @@ public struct Report {
             let suffix = data.architectures.count > 1 ? "-\(a)" : ""
             let columns = data.columns(architecture: a)
             let labels = columns.map(\.label)
+            let methodColors = Palette.methodColors(data.methods)
             for n in data.targetSizes {
                 let rel = data.relativeToAll(architecture: a, targetSize: n)
                 let sizeSuffix = data.targetSizes.count > 1 ? "-n\(n)" : ""
                 if let svg = RelativeAccuracyFigure.svg(relative: rel, shifts: labels, methods: data.methods.filter { $0 != "all" },
-                                                        title: "Accuracy relative to full fine-tuning — \(a), n=\(n)") {
+                                                        title: "Accuracy relative to full fine-tuning — \(a), n=\(n)",
+                                                        colors: methodColors) {
                     out.append(("figure2-relative\(suffix)\(sizeSuffix).svg",
-                                "Each method's test accuracy minus full fine-tuning's, per shift (Figure 2).", svg))
+                                "Each method's test accuracy minus full fine-tuning's, per shift, in the method colours (Figure 2).", svg))
                 }
             }
             var accuracy: [String: [String: [Int: Summary]]] = [:]
@@ -63,12 +65,13 @@ public struct Report {
                 }
             }
             if let svg = DataEfficiencyFigure.svg(accuracy: accuracy, shifts: labels, methods: data.methods,
-                                                  sizes: data.targetSizes, title: "Accuracy against target-set size — \(a)") {
+                                                  sizes: data.targetSizes, title: "Accuracy against target-set size — \(a)",
+                                                  colors: methodColors) {
                 out.append(("figure4-data-efficiency\(suffix).svg", "Test accuracy against tune examples per class (Figure 4, left).", svg))
             }
             if let svg = AutoRGNWeightsFigure.svg(panels: autoRGNPanels(columns), title: "Auto-RGN weights per tensor — \(a)") {
                 out.append(("figure6-auto-rgn\(suffix).svg",
-                            "Auto-RGN's per-tensor weights accumulated over epochs, coloured by block, for the chosen run " +
+                            "Auto-RGN's per-tensor weights accumulated over epochs, in the block colours (input dark, output light), for the chosen run " +
                             "of the first seed (Figure 6).", svg))
             }
         }

@@ -18,22 +18,42 @@ extension Table {
                 return i == 0 ? c + pad : pad + c
             }.joined(separator: "  ")
         }
-        return ([title, line(header)] + rows.map(line) + (note.map { [$0] } ?? [])).joined(separator: "\n") + "\n"
+        return ([title, line(header)] + rows.map(line) + (note.map { [HTML.stripCode($0)] } ?? [])).joined(separator: "\n") + "\n"
     }
 
     /// An HTML `<table>` with a caption.
     public var html: String {
-        var out = "<table>\n<caption>\(HTML.escape(title))</caption>\n<thead><tr>"
+        var out = "<table>\n<caption>\(HTML.plain(title))</caption>\n<thead><tr>"
         out += header.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
         for row in rows { out += "<tr>" + row.map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>\n" }
         out += "</tbody>\n</table>\n"
-        if let note { out += "<p class=\"note\">\(HTML.escape(note))</p>\n" }
+        if let note { out += "<p class=\"note\">\(HTML.inline(note))</p>\n" }
         return out
     }
 }
 
 /// Escaping for HTML and SVG text.
 public enum HTML {
+    /// `text` escaped, with Markdown code spans (`` `all` ``) as `<code>` elements: for HTML
+    /// paragraphs that may name a method or a file.
+    public static func inline(_ text: String) -> String {
+        let parts = text.split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count > 2 else { return escape(text) }
+        return parts.enumerated().map { i, part in
+            // Odd parts are inside a pair of backticks; an unpaired last backtick stays literal.
+            if i % 2 == 1 { return i == parts.count - 1 ? "`" + escape(String(part)) : "<code>\(escape(String(part)))</code>" }
+            return escape(String(part))
+        }.joined()
+    }
+
+    /// `text` escaped as plain text, Markdown backticks removed: for captions, titles and SVG text,
+    /// which cannot show code spans.
+    public static func plain(_ text: String) -> String { escape(stripCode(text)) }
+
+    /// `text` without the backticks of Markdown code spans.
+    public static func stripCode(_ text: String) -> String { text.replacingOccurrences(of: "`", with: "") }
+
+    /// `text` with `&`, `<`, `>` and `"` escaped.
     public static func escape(_ text: String) -> String {
         var out = ""
         for c in text {

@@ -12,22 +12,28 @@ struct AdaptCommand: ParsableCommand {
         commandName: "adapt",
         abstract: "Adapt a checkpoint to a shift's test images without labels (MEMO or TENT); print accuracies.",
         discussion: """
-        MEMO (Zhang et al. 2021): per test image, B augmentations (random crop + AugMix), K steps
-        minimizing the entropy of the averaged prediction on the --tune selection, then a prediction
-        on the un-augmented image. --mode episodic resets parameters, BatchNorm statistics and the
-        optimizer after every image; online keeps the updates. BatchNorm mixes its running
+        MEMO (Zhang et al. 2021): per test image, B augmentations (random crop + AugMix), K steps \
+        minimizing the entropy of the averaged prediction on the --tune selection, then a prediction \
+        on the un-augmented image. --mode episodic resets parameters, BatchNorm statistics and the \
+        optimizer after every image; online keeps the updates. BatchNorm mixes its running \
         statistics with the batch's by prior strength --prior N (inf: running statistics only).
-        TENT (Wang et al. 2020): entropy of test batches of --batch-size, BatchNorm on batch
+
+        TENT (Wang et al. 2020): entropy of test batches of --batch-size, BatchNorm on batch \
         statistics, updating only BatchNorm weights and biases (within --tune); always online.
-        Prints the accuracy without adaptation, with BatchNorm adaptation alone (MEMO with a finite
-        prior) and adapted; online runs also print the cumulative accuracy every --every images
-        (the paper's Figure 4, right). Test images: the first --test-size of the shift's target
+
+        Without --optimizer and --lr each method and mode gets the paper's A.6 setting: episodic \
+        MEMO AdamW lr 1e-4 (weight decay 0.01), online MEMO SGD lr 2e-6 (momentum 0.9), TENT \
+        AdamW lr 1e-3 with batches of 64 (docs/analysis.md).
+
+        Prints the accuracy without adaptation, with BatchNorm adaptation alone (MEMO with a finite \
+        prior) and adapted; online runs also print the cumulative accuracy every --every images \
+        (the paper's Figure 4, right). Test images: the first --test-size of the shift's target \
         test split (split by --split-seed).
 
-        --db records the run in a results database in one transaction: its identity (checkpoint
-        hash, shift, split seed, test size, every adaptation setting, seed), the three accuracies,
-        the predictions and the curve. The identity is hashed into the run's key; running the same
-        identity again replaces the recorded run (one run per identity, the latest). `scalpel
+        --db records the run in a results database in one transaction: its identity (checkpoint \
+        hash, shift, split seed, test size, every adaptation setting, seed), the three accuracies, \
+        the predictions and the curve. The identity is hashed into the run's key; running the same \
+        identity again replaces the recorded run (one run per identity, the latest). `scalpel \
         report` draws the recorded runs (a table per shift, Figure 4 right).
         """)
 
@@ -57,16 +63,16 @@ struct AdaptCommand: ParsableCommand {
     @Option(name: .long, help: "MEMO: gradient steps K per test image.")
     var steps = 1
 
-    @Option(name: .long, help: "Optimizer: sgd (with --momentum) or adamw.")
-    var optimizer = "sgd"
+    @Option(name: .long, help: "Optimizer: sgd (with --momentum) or adamw (default: adamw for episodic MEMO and TENT, sgd for online MEMO).")
+    var optimizer: String?
 
-    @Option(name: .long, help: "Learning rate (default: 0.005 for sgd, 1e-4 for adamw).")
+    @Option(name: .long, help: "Learning rate (default: MEMO adamw 1e-4, MEMO sgd 2e-6, TENT adamw 1e-3, TENT sgd 2.5e-4).")
     var lr: Float?
 
     @Option(name: .long, help: "SGD momentum.")
     var momentum: Float = 0.9
 
-    @Option(name: .customLong("weight-decay"), help: "Weight decay (default: 0 for sgd, 0.01 for adamw).")
+    @Option(name: .customLong("weight-decay"), help: "Weight decay (default: 0.01 for MEMO with adamw, else 0).")
     var weightDecay: Float?
 
     @Option(name: .long, help: "MEMO: BatchNorm prior strength N, or inf for plain evaluation mode.")
@@ -117,7 +123,7 @@ struct AdaptCommand: ParsableCommand {
             }
             if method == "tent" && mode == "episodic" { throw ValidationError("--mode: TENT is online only") }
         }
-        guard AdaptationOptimizer.Kind(rawValue: optimizer) != nil else {
+        if let optimizer, AdaptationOptimizer.Kind(rawValue: optimizer) == nil {
             throw ValidationError("--optimizer must be sgd or adamw, got '\(optimizer)'")
         }
         guard augmentations > 0 else { throw ValidationError("--augmentations must be positive, got \(augmentations)") }
@@ -152,10 +158,7 @@ struct AdaptCommand: ParsableCommand {
 
     /// The settings the flags describe (validated by `validate()`).
     func settings() throws -> AdaptationSettings {
-        let kind = AdaptationOptimizer.Kind(rawValue: optimizer)!
-        let adaptationOptimizer = AdaptationOptimizer(kind: kind, learningRate: lr ?? AdaptationSettings.defaultLearningRate(kind),
-                                                      weightDecay: weightDecay ?? AdaptationSettings.defaultWeightDecay(kind),
-                                                      momentum: momentum)
+        let adaptationOptimizer = chosenOptimizer
         let selection = try Selection(parsing: tune).description
         return method == "tent"
             ? .tent(selection: selection, optimizer: adaptationOptimizer, batchSize: batchSize)

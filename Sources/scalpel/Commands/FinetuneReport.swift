@@ -46,29 +46,55 @@ struct FinetuneReport {
 
     func printSummary(_ result: StudyResult, noAdaptation: Metrics, seconds: Double) {
         print("")
-        var header = "seed  chosen lr  " + (spec.hyperparameterName.map { String($0.prefix(9)).padding(toLength: 10, withPad: " ", startingAt: 0) } ?? "")
-        header += "epoch  validation  test"
-        if hasGroups { header += "     worst group" }
-        if spec.kind == .crossValidation { header += "  block" }
-        print(header)
-        for seed in result.seeds {
-            guard let r = result.chosen(seed: seed) else { print(String(format: "%-4llu  every run diverged", seed)); continue }
-            var line = String(format: "%-4llu  %-9g  ", seed, Double(r.learningRate))
-            if spec.hyperparameterName != nil { line += String(format: "%-10g", r.hyperparameter ?? .nan) }
-            line += String(format: "%5d  %10@  %@", r.bestEpoch ?? 0, percent(r.bestValidationAccuracy ?? .nan),
-                           percent(r.test?.accuracy ?? .nan))
-            if hasGroups { line += "   " + percent(r.test?.worstGroupAccuracy ?? .nan) }
-            if spec.kind == .crossValidation { line += "  " + (r.selection ?? "?") }
-            print(line)
-        }
+        for line in summaryTable(result).lines { print(line) }
         let diverged = result.runs.filter { $0.status == .diverged }.count
-        let total = pretrained.model.parameterCount
-        print(String(format: "test accuracy: %@ over %d seeds (no adaptation %@)",
-                     summaryText(result.testAccuracy), result.testAccuracy?.count ?? 0, percent(noAdaptation.accuracy)))
+        let seeds = result.testAccuracy?.count ?? 0
+        print("test accuracy: \(summaryText(result.testAccuracy)) over \(counted(seeds, "seed")) (no adaptation \(percent(noAdaptation.accuracy)))")
         if hasGroups { print("worst-group accuracy: \(summaryText(result.worstGroupAccuracy))") }
-        print(String(format: "trainable parameters: %d of %d (%.2f%%); %d runs, %d diverged; wall time %.1f s",
-                     result.trainableParameters, total, 100 * Double(result.trainableParameters) / Double(total),
-                     result.runs.count, diverged, seconds))
+        print("trainable parameters: \(trainableText(result)); \(counted(result.runs.count, "run")), \(diverged) diverged; " +
+              String(format: "wall time %.1f s", seconds))
+    }
+
+    /// Per seed, the chosen run: learning rate, hyperparameter, epoch, accuracies, parameters trained, block.
+    func summaryTable(_ result: StudyResult) -> ConsoleTable {
+        var columns: [(String, ConsoleTable.Alignment)] = [("seed", .left), ("chosen lr", .right)]
+        if let name = spec.hyperparameterName { columns.append((name, .right)) }
+        columns += [("epoch", .right), ("validation", .right), ("test", .right)]
+        if hasGroups { columns.append(("worst group", .right)) }
+        columns.append(("trained", .right))
+        if spec.kind == .crossValidation { columns.append(("block", .left)) }
+        var table = ConsoleTable(columns)
+        for seed in result.seeds {
+            guard let r = result.chosen(seed: seed) else { table.rows.append(["\(seed)", "every run diverged"]); continue }
+            var row = ["\(seed)", String(format: "%g", Double(r.learningRate))]
+            if spec.hyperparameterName != nil { row.append(r.hyperparameter.map { String(format: "%g", $0) } ?? "—") }
+            row += ["\(r.bestEpoch ?? 0)", percent(r.bestValidationAccuracy ?? .nan), percent(r.test?.accuracy ?? .nan)]
+            if hasGroups { row.append(percent(r.test?.worstGroupAccuracy ?? .nan)) }
+            row.append(Self.trained(r).map(String.init) ?? "—")
+            if spec.kind == .crossValidation { row.append(r.selection ?? "?") }
+            table.rows.append(row)
+        }
+        return table
+    }
+
+    /// Parameters the chosen model was trained with: the most any epoch up to the chosen one trained
+    /// (Cross-Val: the chosen block's; gradual unfreezing: the blocks unfrozen by then; Auto-SNR:
+    /// the tensors above the threshold). Nil for a run without epochs.
+    static func trained(_ run: RunResult) -> Int? {
+        let upTo = run.epochs.filter { $0.epoch <= (run.bestEpoch ?? Int.max) }
+        return (upTo.isEmpty ? run.epochs : upTo).map(\.trainableParameters).max()
+    }
+
+    /// `70208 of 369402 (19.01%) in the chosen runs`, or a range when seeds trained different counts.
+    func trainableText(_ result: StudyResult) -> String {
+        let total = pretrained.model.parameterCount
+        func share(_ n: Int) -> String { String(format: "%.2f%%", 100 * Double(n) / Double(total)) }
+        let counts = result.chosenRuns.compactMap(Self.trained)
+        guard let low = counts.min(), let high = counts.max() else {
+            return "\(result.trainableParameters) of \(total) (\(share(result.trainableParameters))) available to the method"
+        }
+        let chosen = low == high ? "\(low) of \(total) (\(share(low)))" : "\(low) to \(high) of \(total) (\(share(low)) to \(share(high)))"
+        return chosen + " in the chosen " + (counts.count == 1 ? "run" : "runs")
     }
 
     func writeJSON(_ result: StudyResult, noAdaptation: Metrics, blocksComputedOnce: [String], seconds: Double,
@@ -118,7 +144,8 @@ struct FinetuneDocument: Codable {
 
 func percent(_ x: Double) -> String { x.isNaN ? "—" : String(format: "%.2f%%", 100 * x) }
 
+/// `84.30 ± 0.40%` over several seeds; `84.30%` for one (no standard error to show).
 func summaryText(_ s: Summary?) -> String {
     guard let s else { return "—" }
-    return String(format: "%.2f ± %.2f%%", 100 * s.mean, 100 * s.standardError)
+    return s.count > 1 ? String(format: "%.2f ± %.2f%%", 100 * s.mean, 100 * s.standardError) : String(format: "%.2f%%", 100 * s.mean)
 }

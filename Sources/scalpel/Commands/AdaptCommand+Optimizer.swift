@@ -1,0 +1,14 @@
+import ScalpelAdaptation
+
+extension AdaptCommand {
+    /// The optimizer the flags ask for; what they leave out comes from
+    /// `AdaptationOptimizer.recommended` for the method and mode (the paper's A.6 settings).
+    var chosenOptimizer: AdaptationOptimizer {
+        let kind = optimizer.flatMap(AdaptationOptimizer.Kind.init(rawValue:))
+        var chosen = AdaptationOptimizer.recommended(method: method == "tent" ? .tent : .memo, mode: adaptationMode, kind: kind)
+        if let lr { chosen.learningRate = lr }
+        if let weightDecay { chosen.weightDecay = weightDecay }
+        chosen.momentum = momentum
+        return chosen
+    }
+}
