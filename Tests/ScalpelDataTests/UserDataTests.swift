@@ -98,3 +98,35 @@ enum UserDataFixtures {
         #expect(data.all?.images.pixels == [Float](repeating: 7 / 255, count: 12) && data.all?.images.channels == 1)
     }
 }
+
+@Suite struct UserShiftTests {
+    @Test func specRoundTripsAndChecksItsParts() throws {
+        let text = "data:/some/dir:source=/other/x.npz:corrupt=gaussian_noise:5"
+        let spec = try ShiftSpec(parsing: text)
+        #expect(spec == .userData(UserShift(target: "/some/dir", source: "/other/x.npz",
+                                            corruption: .init(name: "gaussian_noise", severity: 5))))
+        #expect(spec.description == text && spec.level == .input)
+        #expect(throws: DataError.self) { try ShiftSpec(parsing: "data:/x:corrupt=gaussian_noise:9") }
+        #expect(throws: DataError.self) { try ShiftSpec(parsing: "data:/x:corrupt=nonsense:2") }
+        #expect(throws: DataError.self) { try ShiftSpec(parsing: "data:") }
+    }
+
+    @Test func materializesSplitsAndNormalizesAfterCorrupting() throws {
+        let folder = UserDataFixtures.path("folder")
+        let mean: [Float] = [0.5], std: [Float] = [0.25]
+        let options = ShiftOptions(seed: 3, splitSizes: SplitSizes(tune: 2, validation: 1),
+                                   preprocessing: Preprocessing(mean: mean, std: std))
+        let data = try ShiftSpec(parsing: "data:" + folder).materialize(options)
+        #expect(data.classNames == ["cat", "dog", "emu"])
+        #expect(data.target.tune.count == 6 && data.target.validation.count == 3 && data.target.test.count == 3)
+        let raw = try #require(try UserData.load(folder).all).images
+        // Every tuning image is one of the folder's images, normalized as (x - 0.5) / 0.25.
+        for i in 0..<data.target.tune.count {
+            let image = data.target.tune.image(i).pixels.map { $0 * 0.25 + 0.5 }
+            #expect((0..<raw.count).contains { j in zip(raw.image(j).pixels, image).allSatisfy { abs($0 - $1) < 1e-6 } })
+        }
+        // train/ and val/ without test/: pooled (12 images, 4 per class) and split 2 / 1 / 1 per class.
+        let split = try ShiftSpec(parsing: "data:" + UserDataFixtures.path("split")).materialize(ShiftOptions())
+        #expect(split.target.tune.count == 6 && split.target.validation.count == 3 && split.target.test.count == 3)
+    }
+}

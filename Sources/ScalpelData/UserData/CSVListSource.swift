@@ -6,6 +6,14 @@ import Foundation
 /// indexed like image-folder classes.
 enum CSVListSource {
     static func load(_ csv: String, preprocessing: Preprocessing, options: UserDataOptions) throws -> UserData {
+        let (items, classNames) = try list(csv)
+        let read = try ImageListReader.read(items, classNames: classNames, source: csv, preprocessing: preprocessing,
+                                            options: options)
+        return UserData(layout: .csv, all: read.set, splits: [:], ignoredFiles: [], badFiles: read.bad)
+    }
+
+    /// The labeled image paths of the CSV file `csv` and its class names, checked.
+    static func list(_ csv: String) throws -> (items: [(file: String, label: Int)], classNames: [String]) {
         let bytes = try DataFile.readRaw(csv)
         guard bytes.count <= 1 << 30 else { throw DataError(.badValue, file: csv, "larger than 1 GiB") }
         let base = (csv as NSString).deletingLastPathComponent
@@ -43,11 +51,14 @@ enum CSVListSource {
         guard Set(items.map(\.label)).count >= 2 else {
             throw DataError(.badValue, file: csv, "a single class (\(rows[0].label)); a classification set needs two or more")
         }
-        for row in rows where !ImageDecoder.isImagePath(row.file) {
-            throw DataError(.unsupported, file: "\(csv):\(row.line)", "\(row.file) is not a .png, .jpg or .jpeg file")
+        for row in rows {
+            guard ImageDecoder.isImagePath(row.file) else {
+                throw DataError(.unsupported, file: "\(csv):\(row.line)", "\(row.file) is not a .png, .jpg or .jpeg file")
+            }
+            guard FileManager.default.fileExists(atPath: row.file) else {
+                throw DataError(.io, file: "\(csv):\(row.line)", "no such image file \(row.file)")
+            }
         }
-        let read = try ImageListReader.read(items, classNames: classNames, source: csv, preprocessing: preprocessing,
-                                            options: options)
-        return UserData(layout: .csv, all: read.set, splits: [:], ignoredFiles: [], badFiles: read.bad)
+        return (items, classNames)
     }
 }

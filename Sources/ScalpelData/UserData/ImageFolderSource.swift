@@ -26,6 +26,12 @@ enum ImageFolderSource {
                 classNames = tree.classes.map(\.name)
                 let read = try ImageListReader.read(tree.items, classNames: classNames!, source: root + "/" + name,
                                                     preprocessing: preprocessing, options: options)
+                if let other = splits.values.first?.images, other.channels != read.set.images.channels ||
+                    other.height != read.set.images.height || other.width != read.set.images.width {
+                    let i = read.set.images
+                    throw DataError(.sizeMismatch, file: root + "/" + name, "images are \(i.channels)×\(i.height)×\(i.width) " +
+                                    "after preprocessing, the other splits' \(other.channels)×\(other.height)×\(other.width)")
+                }
                 splits[splitNames[name]!] = read.set
                 ignored += tree.ignored
                 bad += read.bad

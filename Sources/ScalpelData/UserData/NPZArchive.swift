@@ -105,7 +105,12 @@ public enum NPZArchive {
         case 0:
             guard entry.size == entry.compressedSize else { throw DataError(.sizeMismatch, file: file, "stored entry sizes differ") }
             return Array(data)
-        case 8: return try inflateRaw(data, size: entry.size, file: file)
+        case 8:
+            // Deflate expands at most about 1032:1; a larger announced size is a lie (or a bomb).
+            guard entry.size <= entry.compressedSize * 1032 + 64 else {
+                throw DataError(.badValue, file: file, "\(entry.size) bytes announced from \(entry.compressedSize) deflated bytes")
+            }
+            return try inflateRaw(data, size: entry.size, file: file)
         default: throw DataError(.unsupported, file: file, "ZIP compression method \(entry.method); stored (0) and deflate (8) are read")
         }
     }

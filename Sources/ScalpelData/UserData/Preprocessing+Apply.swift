@@ -28,6 +28,21 @@ extension Preprocessing {
         return try geometryAndNormalize(image, file: file)
     }
 
+    /// `set` with the mean/std normalization applied to every image (unchanged without one).
+    public func normalized(_ set: ImageSet) -> ImageSet {
+        guard let mean, let std else { return set }
+        var out = set
+        let plane = set.height * set.width
+        for i in 0..<set.count {
+            for c in 0..<set.channels {
+                let m = mean.count == 1 ? mean[0] : mean[c], s = std.count == 1 ? std[0] : std[c]
+                let start = (i * set.channels + c) * plane
+                for k in start..<(start + plane) { out.pixels[k] = (out.pixels[k] - m) / s }
+            }
+        }
+        return out
+    }
+
     private func geometryAndNormalize(_ image: Image, file: String) throws -> Image {
         var image = image
         if let resize {

@@ -24,8 +24,16 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .long, help: "Pre-trained checkpoint written by `scalpel pretrain` (or pass the model flags).")
     var checkpoint: String
 
-    @Option(name: .long, help: "Shift, e.g. fmnist-flip, fmnist-c:fog:5, fmnist-subpop (see docs/shifts.md).")
-    var shift: String
+    @Option(name: .long, help: "Shift, e.g. fmnist-flip, fmnist-c:fog:5, fmnist-subpop (see docs/shifts.md); or --target.")
+    var shift: String?
+
+    @OptionGroup var userData: UserDataFlags
+
+    @Option(name: .customLong("new-head"), help: "Replace the checkpoint's last Linear layer by a fresh one for K classes (seeded by --head-seed); the method must train it (last, all, l1sp, auto-rgn, auto-snr, surgical:…+last).")
+    var newHead: Int?
+
+    @Option(name: .customLong("head-seed"), help: "Seed of the --new-head initialization.")
+    var headSeed: UInt64 = 0
 
     @Option(name: .long, help: "Method: \(MethodSpec.forms).")
     var method: String
@@ -93,6 +101,22 @@ struct FinetuneCommand: ParsableCommand {
         if let testSize, testSize <= 0 { throw ValidationError("--test-size must be positive, got \(testSize)") }
         guard wd >= 0 else { throw ValidationError("--wd must be ≥ 0, got \(wd)") }
         _ = try methodSpec()
+        _ = try userData.shiftSpec(shift: shift)
+        if let newHead {
+            guard (2...100_000).contains(newHead) else { throw ValidationError("--new-head must be 2…100000 classes, got \(newHead)") }
+            let spec = try methodSpec()
+            let trainsHead = switch spec.kind {
+            case .last, .all, .l1sp, .autoRGN, .autoSNR: true
+            case .surgical: (spec.argument ?? "").split(separator: "+").contains("last")
+            default: false
+            }
+            guard trainsHead else {
+                throw ValidationError("--new-head: method '\(spec)' does not train the new last layer; use last, all, " +
+                                      "l1sp, auto-rgn, auto-snr or a surgical selection with +last")
+            }
+            guard savePatch == nil else { throw ValidationError("--save-patch does not apply with --new-head (the head's shape changes)") }
+        }
+        _ = try userData.preprocessingFlags()
         _ = try learningRates()
         _ = try parseList(seeds, flag: "--seeds", as: UInt64.self)
         for r in try learningRates() where !(r > 0 && r.isFinite) {
@@ -130,15 +154,40 @@ struct FinetuneCommand: ParsableCommand {
                                 hyperparameters: try hyperparameters(for: spec),
                                 seeds: try parseList(seeds, flag: "--seeds"))
         let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
-        let shiftSpec = try ShiftSpec(parsing: shift)
-        var sizes = shiftSpec.defaultSplitSizes
-        if let targetSize { sizes.tune = targetSize }
-        if let testSize { sizes.test = testSize }
+        let shiftSpec = try userData.shiftSpec(shift: shift)
+        var sizes: SplitSizes? = shiftSpec.defaultSplitSizes
+        if case .userData = shiftSpec { sizes = nil }  // from the data, unless given
+        if targetSize != nil || testSize != nil {
+            sizes = sizes ?? SplitSizes(tune: targetSize ?? 0, validation: 10)
+            if let targetSize { sizes!.tune = targetSize }
+            if let testSize { sizes!.test = testSize }
+        }
+        let preprocessing = try userData.preprocessing(checkpointMetadata: pretrained.metadata, checkpoint: checkpoint,
+                                                       inChannels: pretrained.configuration.inChannels)
         let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
-                                                          splitSizes: sizes))
-        let net = pretrained.model
-        guard data.target.tune.classCount <= pretrained.configuration.classes else {
-            throw ValidationError("--checkpoint has \(pretrained.configuration.classes) classes but \(shift) has \(data.target.tune.classCount)")
+                                                          splitSizes: sizes, preprocessing: preprocessing,
+                                                          userData: userData.readOptions))
+        var net = pretrained.model
+        if let newHead {
+            guard data.target.tune.classCount <= newHead else {
+                throw ValidationError("--new-head \(newHead) but \(shiftSpec) has \(data.target.tune.classCount) classes")
+            }
+            let replaced = try pretrained.withNewHead(classes: newHead, seed: headSeed)
+            net = replaced.model
+            print("new head: \(replaced.fresh.joined(separator: ", ")) for \(newHead) classes (seed \(headSeed))")
+        } else if data.target.tune.classCount > pretrained.configuration.classes {
+            throw ValidationError("--checkpoint has \(pretrained.configuration.classes) classes but \(shiftSpec) has " +
+                                  "\(data.target.tune.classCount) (\(data.classNames.prefix(12).joined(separator: ", "))); " +
+                                  "pass --new-head \(data.target.tune.classCount) to train a new last layer")
+        }
+        let c = pretrained.configuration
+        if case .userData = shiftSpec {
+          guard data.target.tune.channels == c.inChannels, data.target.tune.height == c.imageSize,
+              data.target.tune.width == c.imageSize else {
+            throw ValidationError("--checkpoint takes \(c.inChannels)×\(c.imageSize)×\(c.imageSize) inputs but the target " +
+                                  "images are \(data.target.tune.channels)×\(data.target.tune.height)×\(data.target.tune.width); " +
+                                  "set --channels, --resize and --crop")
+          }
         }
         let options = TrainingOptions(epochs: epochs, batchSize: batchSize, weightDecay: wd, optimizer: optimizer,
                                       batchNorm: bn, augment: augment)
