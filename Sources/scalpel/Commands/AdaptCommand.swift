@@ -36,8 +36,10 @@ struct AdaptCommand: ParsableCommand {
     @Option(name: .long, help: "Checkpoint (safetensors).")
     var checkpoint: String
 
-    @Option(name: .long, help: "Shift whose target test images to adapt to, e.g. fmnist-c:gaussian_noise:5.")
-    var shift: String
+    @Option(name: .long, help: "Shift whose target test images to adapt to, e.g. fmnist-c:gaussian_noise:5; or --target PATH.")
+    var shift: String?
+
+    @OptionGroup var userData: UserDataFlags
 
     @Option(name: .long, help: "Method: memo or tent.")
     var method = "memo"
@@ -137,6 +139,8 @@ struct AdaptCommand: ParsableCommand {
         guard testSize > 0 else { throw ValidationError("--test-size must be positive, got \(testSize)") }
         if let every { guard every > 0 else { throw ValidationError("--every must be positive, got \(every)") } }
         do { _ = try Selection(parsing: tune) } catch { throw ValidationError("--tune: \(error)") }
+        _ = try userData.shiftSpec(shift: shift)
+        _ = try userData.preprocessingFlags()
     }
 
     var adaptationMode: AdaptationMode {
@@ -162,8 +166,12 @@ struct AdaptCommand: ParsableCommand {
         let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
         let net = pretrained.model
         do { _ = try Selection(parsing: tune).parameterNames(in: net) } catch { throw ValidationError("--tune: \(error)") }
-        let shiftSpec = try ShiftSpec(parsing: shift)
-        let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed))
+        let shiftSpec = try userData.shiftSpec(shift: shift)
+        let shift = shiftSpec.description
+        let preprocessing = try userData.preprocessing(checkpointMetadata: pretrained.metadata, checkpoint: checkpoint,
+                                                       inChannels: pretrained.configuration.inChannels)
+        let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
+                                                          preprocessing: preprocessing, userData: userData.readOptions))
         let test = data.target.test.subset(Array(0..<min(testSize, data.target.test.count)))
         guard test.channels == pretrained.configuration.inChannels else {
             throw ValidationError("--checkpoint takes \(pretrained.configuration.inChannels)-channel images but \(shift) has \(test.channels)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SafeTensors
+import ScalpelData
 import ScalpelEngine
 import ScalpelNN
 
@@ -11,7 +12,9 @@ struct EvalCommand: ParsableCommand {
         abstract: "Run a checkpoint on inputs from a safetensors file; write logits, loss and gradients.",
         discussion: """
         INPUT holds a tensor `input` [N, C, H, W] (F32) and, with --labels, a tensor `labels` [N]
-        (I64 or F32). OUTPUT receives `logits` [N, K]; with --labels also `loss` (mean cross-entropy);
+        (I64 or F32). INPUT may also be your data (an image folder, .npz, .csv, … as `finetune
+        --target` takes; all its images, in one batch), preprocessed as the checkpoint's metadata
+        records and the preprocessing flags say. OUTPUT receives `logits` [N, K]; with --labels also `loss` (mean cross-entropy);
         with --grads also `grad.<name>` for every parameter. BatchNorm uses its running statistics
         unless --train-mode is given (then batch statistics, as PyTorch's model.train()).
         """)
@@ -21,8 +24,10 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Checkpoint (safetensors with PyTorch state_dict names).")
     var checkpoint: String
 
-    @Option(name: .long, help: "Safetensors file with the tensor `input` (and `labels`).")
+    @Option(name: .long, help: "Safetensors file with the tensor `input` (and `labels`), or your data (see docs/data.md).")
     var input: String
+
+    @OptionGroup var userData: UserDataFlags
 
     @Option(name: .long, help: "Where to write the results (safetensors).")
     var output: String
@@ -44,11 +49,25 @@ struct EvalCommand: ParsableCommand {
         let config = model.configuration
         let net = try config.build()
         try Checkpoint.load(net, from: checkpoint)
-        let file = try SafeTensorsFile(contentsOf: input)
-        guard file.contains("input") else {
-            throw ValidationError("\(input): no tensor named 'input'; it has \(file.names.prefix(5).joined(separator: ", "))")
+        let x: Tensor, fileLabels: () throws -> [Int]
+        if input.hasSuffix(".safetensors"), let file = try? SafeTensorsFile(contentsOf: input), file.contains("input") {
+            x = try file.tensor("input")
+            fileLabels = {
+                guard file.contains("labels") else { throw ValidationError("\(input): no tensor named 'labels'") }
+                return try file.floats("labels").map { Int($0) }
+            }
+        } else {
+            // Your data: every image, preprocessed as the checkpoint records (flags override).
+            let metadata = (try? SafeTensorsFile(contentsOf: checkpoint))?.metadata ?? [:]
+            let preprocessing = try userData.preprocessing(checkpointMetadata: metadata, checkpoint: checkpoint,
+                                                           inChannels: config.inChannels)
+            let data = try UserData.load(input, preprocessing: preprocessing, options: userData.readOptions)
+            let parts = data.all.map { [$0.images] } ?? UserData.Split.allCases.compactMap { data.splits[$0]?.images }
+            let set = ImageSet.concatenating(parts)
+            x = set.batch(Array(0..<set.count))
+            fileLabels = { set.labels }
+            print("\(input): \(data.layout.rawValue), \(set.count) images of \(set.channels)×\(set.height)×\(set.width)")
         }
-        let x = try file.tensor("input")
         guard x.rank == 4, x.shape[1] == config.inChannels else {
             throw ValidationError("\(input): 'input' has shape \(x.shape); expected [N, \(config.inChannels), H, W]")
         }
@@ -57,8 +76,7 @@ struct EvalCommand: ParsableCommand {
 
         var out: [String: TensorValue] = [:]
         if labels {
-            guard file.contains("labels") else { throw ValidationError("\(input): no tensor named 'labels'") }
-            let y = try file.floats("labels").map { Int($0) }
+            let y = try fileLabels()
             guard y.count == x.shape[0] else {
                 throw ValidationError("\(input): \(y.count) labels for \(x.shape[0]) inputs")
             }

@@ -41,7 +41,7 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .long, help: "Selection for --method surgical (block1, stem+block1, block1...block3, re:…).")
     var tune: String?
 
-    @Option(name: .customLong("target-size"), help: "Tuning examples per class (per group for spurious shifts); default: the shift's.")
+    @Option(name: .customLong("target-size"), help: "Tuning examples per class (per group for spurious shifts); default: the shift's (your data: half the smallest class; validation a tenth of this).")
     var targetSize: Int?
 
     @Option(name: .customLong("test-size"), help: "Test examples per class (per group); default: all the rest of the target.")
@@ -158,15 +158,21 @@ struct FinetuneCommand: ParsableCommand {
         var sizes: SplitSizes? = shiftSpec.defaultSplitSizes
         if case .userData = shiftSpec { sizes = nil }  // from the data, unless given
         if targetSize != nil || testSize != nil {
-            sizes = sizes ?? SplitSizes(tune: targetSize ?? 0, validation: 10)
+            // Your data: a tenth of the tuning size (at least 1) to validate, as the paper's 100 / 10.
+            sizes = sizes ?? SplitSizes(tune: targetSize ?? 0, validation: max(1, (targetSize ?? 10) / 10))
             if let targetSize { sizes!.tune = targetSize }
             if let testSize { sizes!.test = testSize }
         }
         let preprocessing = try userData.preprocessing(checkpointMetadata: pretrained.metadata, checkpoint: checkpoint,
                                                        inChannels: pretrained.configuration.inChannels)
-        let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
+        var data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
                                                           splitSizes: sizes, preprocessing: preprocessing,
                                                           userData: userData.readOptions))
+        // A checkpoint that records its class names takes a target with those names in its own order.
+        if newHead == nil, case .userData = shiftSpec, let text = pretrained.metadata["scalpel.class_names"],
+           let names = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) {
+            data = try data.mappingLabels(onto: names, model: checkpoint)
+        }
         var net = pretrained.model
         if let newHead {
             guard data.target.tune.classCount <= newHead else {
