@@ -9,9 +9,13 @@ public struct DecodedImage: Sendable, Equatable {
         case uint16([UInt16])
     }
 
+    /// Pixels per row.
     public let width: Int
+    /// Rows.
     public let height: Int
+    /// Samples per pixel: 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA.
     public let channels: Int
+    /// The samples, row by row, pixel by pixel.
     public let samples: Samples
 
     /// Creates an image; `samples` must hold `width × height × channels` values.

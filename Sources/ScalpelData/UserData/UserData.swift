@@ -44,6 +44,7 @@ public struct UserData: Sendable {
         case train, validation, test
     }
 
+    /// The layout found at the path.
     public var layout: Layout
     /// The whole data set (for every layout but a split folder).
     public var all: UserDataSet?

@@ -14,14 +14,18 @@ public struct UserShift: Sendable, Equatable, CustomStringConvertible {
 
     /// A corruption of `Corruptions` at a severity 1…5.
     public struct Corruption: Sendable, Equatable {
+        /// A name of `Corruptions.names`.
         public var name: String
+        /// 1…5.
         public var severity: Int
+        /// Creates a corruption (checked when the spec is parsed).
         public init(name: String, severity: Int) {
             self.name = name
             self.severity = severity
         }
     }
 
+    /// Creates a user shift onto `target`.
     public init(target: String, source: String? = nil, corruption: Corruption? = nil) {
         self.target = target
         self.source = source
@@ -49,6 +53,7 @@ public struct UserShift: Sendable, Equatable, CustomStringConvertible {
         target = rest
     }
 
+    /// The spec text, `data:<target>[:source=…][:corrupt=…]`.
     public var description: String {
         "data:\(target)" + (source.map { ":source=\($0)" } ?? "") +
             (corruption.map { ":corrupt=\($0.name):\($0.severity)" } ?? "")

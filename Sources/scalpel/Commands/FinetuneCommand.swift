@@ -102,20 +102,7 @@ struct FinetuneCommand: ParsableCommand {
         guard wd >= 0 else { throw ValidationError("--wd must be ≥ 0, got \(wd)") }
         _ = try methodSpec()
         _ = try userData.shiftSpec(shift: shift)
-        if let newHead {
-            guard (2...100_000).contains(newHead) else { throw ValidationError("--new-head must be 2…100000 classes, got \(newHead)") }
-            let spec = try methodSpec()
-            let trainsHead = switch spec.kind {
-            case .last, .all, .l1sp, .autoRGN, .autoSNR: true
-            case .surgical: (spec.argument ?? "").split(separator: "+").contains("last")
-            default: false
-            }
-            guard trainsHead else {
-                throw ValidationError("--new-head: method '\(spec)' does not train the new last layer; use last, all, " +
-                                      "l1sp, auto-rgn, auto-snr or a surgical selection with +last")
-            }
-            guard savePatch == nil else { throw ValidationError("--save-patch does not apply with --new-head (the head's shape changes)") }
-        }
+        try validateNewHead()
         _ = try userData.preprocessingFlags()
         _ = try learningRates()
         _ = try parseList(seeds, flag: "--seeds", as: UInt64.self)
@@ -155,46 +142,7 @@ struct FinetuneCommand: ParsableCommand {
                                 seeds: try parseList(seeds, flag: "--seeds"))
         let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
         let shiftSpec = try userData.shiftSpec(shift: shift)
-        var sizes: SplitSizes? = shiftSpec.defaultSplitSizes
-        if case .userData = shiftSpec { sizes = nil }  // from the data, unless given
-        if targetSize != nil || testSize != nil {
-            // Your data: a tenth of the tuning size (at least 1) to validate, as the paper's 100 / 10.
-            sizes = sizes ?? SplitSizes(tune: targetSize ?? 0, validation: max(1, (targetSize ?? 10) / 10))
-            if let targetSize { sizes!.tune = targetSize }
-            if let testSize { sizes!.test = testSize }
-        }
-        let preprocessing = try userData.preprocessing(checkpointMetadata: pretrained.metadata, checkpoint: checkpoint,
-                                                       inChannels: pretrained.configuration.inChannels)
-        var data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
-                                                          splitSizes: sizes, preprocessing: preprocessing,
-                                                          userData: userData.readOptions))
-        // A checkpoint that records its class names takes a target with those names in its own order.
-        if newHead == nil, case .userData = shiftSpec, let text = pretrained.metadata["scalpel.class_names"],
-           let names = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) {
-            data = try data.mappingLabels(onto: names, model: checkpoint)
-        }
-        var net = pretrained.model
-        if let newHead {
-            guard data.target.tune.classCount <= newHead else {
-                throw ValidationError("--new-head \(newHead) but \(shiftSpec) has \(data.target.tune.classCount) classes")
-            }
-            let replaced = try pretrained.withNewHead(classes: newHead, seed: headSeed)
-            net = replaced.model
-            print("new head: \(replaced.fresh.joined(separator: ", ")) for \(newHead) classes (seed \(headSeed))")
-        } else if data.target.tune.classCount > pretrained.configuration.classes {
-            throw ValidationError("--checkpoint has \(pretrained.configuration.classes) classes but \(shiftSpec) has " +
-                                  "\(data.target.tune.classCount) (\(data.classNames.prefix(12).joined(separator: ", "))); " +
-                                  "pass --new-head \(data.target.tune.classCount) to train a new last layer")
-        }
-        let c = pretrained.configuration
-        if case .userData = shiftSpec {
-          guard data.target.tune.channels == c.inChannels, data.target.tune.height == c.imageSize,
-              data.target.tune.width == c.imageSize else {
-            throw ValidationError("--checkpoint takes \(c.inChannels)×\(c.imageSize)×\(c.imageSize) inputs but the target " +
-                                  "images are \(data.target.tune.channels)×\(data.target.tune.height)×\(data.target.tune.width); " +
-                                  "set --channels, --resize and --crop")
-          }
-        }
+        let (data, net) = try targetDataAndModel(shiftSpec: shiftSpec, pretrained: pretrained)
         let options = TrainingOptions(epochs: epochs, batchSize: batchSize, weightDecay: wd, optimizer: optimizer,
                                       batchNorm: bn, augment: augment)
         let runData = RunData(tune: ExampleSet(data.target.tune), validation: ExampleSet(data.target.validation),
