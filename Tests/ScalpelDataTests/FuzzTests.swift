@@ -76,11 +76,12 @@ import Testing
                 cases += 1
             }
         }
+        // The CSV's relative paths resolve through a link to the fixture folder.
+        try FileManager.default.createSymbolicLink(atPath: dir + "/folder", withDestinationPath: UserDataFixtures.path("folder"))
         let csv = try DataFile.readRaw(UserDataFixtures.path("list.csv"))
         for (k, damaged) in Self.mutations(of: csv, count: 40, seed: 29).enumerated() {
-            let path = UserDataFixtures.path("fuzz-\(UUID().uuidString)-\(k).csv")
+            let path = "\(dir)/\(k).csv"
             DataFixtures.write(damaged, path)
-            defer { try? FileManager.default.removeItem(atPath: path) }
             _ = Self.expectCleanOutcome(path) { _ = try UserData.load(path) }
             cases += 1
         }
