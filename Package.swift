@@ -26,12 +26,15 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
-        // System libraries: BLAS (OpenBLAS on Linux, Accelerate on Apple platforms), oneDNN, zlib.
+        // System libraries: BLAS (OpenBLAS on Linux, Accelerate on Apple platforms), oneDNN, zlib, libpng, libjpeg.
         // Internal to the engine and data modules (imported with `internal import`), named so as not
         // to clash with other packages' shims.
         .systemLibrary(name: "CScalpelBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CScalpelDNNL", providers: [.apt(["libdnnl-dev"])]),
         .systemLibrary(name: "CScalpelZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Image decoding for data sources: libpng and libjpeg-turbo (internal to ScalpelData).
+        .systemLibrary(name: "CScalpelPNG", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CScalpelJPEG", providers: [.apt(["libjpeg62-turbo-dev"])]),
 
         // The tensor engine: storage, kernels, reverse-mode autodiff.
         .target(
@@ -49,7 +52,7 @@ let package = Package(
         // Optimizers with PyTorch's update rules and per-tensor state.
         .target(name: "ScalpelOptim", dependencies: ["ScalpelEngine"]),
         // Data set readers, distribution shifts, splits, augmentations.
-        .target(name: "ScalpelData", dependencies: ["ScalpelEngine", "CScalpelZlib"]),
+        .target(name: "ScalpelData", dependencies: ["ScalpelEngine", "SafeTensors", "CScalpelZlib", "CScalpelPNG", "CScalpelJPEG"]),
 
         // The fine-tuning protocol and the paper's methods.
         .target(name: "ScalpelTuning", dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData"]),

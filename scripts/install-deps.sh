@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system packages Scalpel builds against, when they are missing:
-# OpenBLAS (BLAS), oneDNN (convolution, batch norm), zlib and SQLite (the results database,
+# OpenBLAS (BLAS), oneDNN (convolution, batch norm), zlib, libpng and libjpeg-turbo (image folders), SQLite (the results database,
 # through GRDB). Debian/Ubuntu only.
 set -euo pipefail
-packages=(libopenblas-dev libdnnl-dev pkg-config zlib1g-dev libsqlite3-dev)
+packages=(libopenblas-dev libdnnl-dev pkg-config zlib1g-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -16,7 +16,7 @@ import sys
 
 import torch
 
-GROUPS = ["optim", "ops", "network", "models", "methods"]
+GROUPS = ["optim", "ops", "network", "models", "methods", "images", "user_data"]
 
 
 def main() -> None:

@@ -33,10 +33,17 @@ public struct ShiftOptions: Sendable {
     public var seed: UInt64
     /// Target split sizes; `nil` = the paper's default for the shift's kind (``ShiftSpec/defaultSplitSizes``).
     public var splitSizes: SplitSizes?
+    /// How the user's images become model inputs (for `data:` shifts).
+    public var preprocessing: Preprocessing
+    /// Limits and bad-image handling when reading the user's files (for `data:` shifts).
+    public var userData: UserDataOptions
 
-    public init(store: DataStore = DataStore(), seed: UInt64 = 0, splitSizes: SplitSizes? = nil) {
+    public init(store: DataStore = DataStore(), seed: UInt64 = 0, splitSizes: SplitSizes? = nil,
+                preprocessing: Preprocessing = Preprocessing(), userData: UserDataOptions = UserDataOptions()) {
         self.store = store
         self.seed = seed
         self.splitSizes = splitSizes
+        self.preprocessing = preprocessing
+        self.userData = userData
     }
 }

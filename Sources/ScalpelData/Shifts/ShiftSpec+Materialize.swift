@@ -14,6 +14,7 @@ extension ShiftSpec {
 
     /// Loads (fetching on first use) and builds the source sets and target splits of this shift.
     public func materialize(_ options: ShiftOptions = ShiftOptions()) throws -> ShiftData {
+        if case .userData(let shift) = self { return try shift.materialize(options, spec: self) }
         let store = options.store
         let sizes = options.splitSizes ?? defaultSplitSizes
         let source: (train: ImageSet, test: ImageSet)
@@ -66,6 +67,8 @@ extension ShiftSpec {
             what = "Output-level (spurious correlation) shift on Fashion-MNIST: label 0 = \(classNames[0]), label 1 = " +
                 "\(classNames[1]); a \(config.attribute.rawValue) attribute agrees with the label in \(config.p) of the " +
                 "source images; the target has the 4 (label, attribute) groups balanced; group = label·2 + attribute."
+        case .userData:
+            preconditionFailure("materialized above")
         case .mnistToDigits:
             let all = try store.loadMNIST5k()
             source = SourceSplits.mnist5k(all)

@@ -9,6 +9,8 @@
 ///     fmnist-spurious[:<p>][:stripes|corner][:<classes>|<classes>]
 ///                                               output-level: spurious attribute, p of source agrees with the label
 ///     mnist-to-digits                           natural: MNIST-5k → UCI digits redrawn at 28×28
+///     data:<path>[:source=<path>][:corrupt=<corruption>:<severity>]
+///                                               your data (image folder, .npz, …; see ``UserShift``)
 ///
 /// `<grouping>` is `|`-separated superclasses of `,`-separated subclasses, source and target
 /// parts split by `/` (e.g. `0,2/4,6|1/3|5,7/9|8a/8b`); see ``SubpopulationGrouping``.
@@ -28,6 +30,8 @@ public enum ShiftSpec: Sendable, Equatable, CustomStringConvertible {
     case spurious(SpuriousConfig)
     /// MNIST-5k → UCI digits.
     case mnistToDigits
+    /// The user's own data as the target (see ``UserShift``).
+    case userData(UserShift)
 
     /// The level of the network the paper expects the shift to be best handled at.
     public enum Level: String, Sendable { case input, feature, output, natural }
@@ -38,6 +42,7 @@ public enum ShiftSpec: Sendable, Equatable, CustomStringConvertible {
         case .subpopulation: .feature
         case .labelFlip, .spurious: .output
         case .mnistToDigits: .natural
+        case .userData(let shift): shift.corruption == nil ? .natural : .input
         }
     }
 
@@ -46,6 +51,7 @@ public enum ShiftSpec: Sendable, Equatable, CustomStringConvertible {
         "fmnist-c:<corruption>:<severity>", "mnist-c:<corruption>:<severity>",
         "cifar10-c:<dir>:<corruption>:<severity>", "fmnist-subpop[:<grouping>]", "mnist-subpop[:<grouping>]",
         "fmnist-flip", "fmnist-spurious[:<p>][:stripes|corner][:<classes>|<classes>]", "mnist-to-digits",
+        "data:<path>[:source=<path>][:corrupt=<corruption>:<severity>]",
     ]
 
     /// Parses a spec string; unknown or malformed specs throw an error listing the valid forms.
@@ -92,6 +98,8 @@ public enum ShiftSpec: Sendable, Equatable, CustomStringConvertible {
             do { self = .spurious(try SpuriousConfig(parsing: Array(parts.dropFirst()))) } catch let e as DataError {
                 throw fail(e.detail)
             }
+        case "data":
+            self = .userData(try UserShift(parsingBody: String(text.dropFirst(5)), fail: fail))
         case "mnist-to-digits":
             guard parts.count == 1 else { throw fail("mnist-to-digits takes no arguments") }
             self = .mnistToDigits
@@ -109,6 +117,7 @@ public enum ShiftSpec: Sendable, Equatable, CustomStringConvertible {
         case .labelFlip: "fmnist-flip"
         case let .spurious(config): "fmnist-spurious:\(config)"
         case .mnistToDigits: "mnist-to-digits"
+        case .userData(let shift): shift.description
         }
     }
 }

@@ -53,7 +53,7 @@ extension ExperimentSpec {
                 parsed = nil
             }
             let own = entry.checkpoint.map { checkpoint($0, field: "shifts[\(i)].checkpoint") }
-            if let parsed { shiftPlans.append((parsed, entry.shift.trimmingCharacters(in: .whitespaces), own.map { $0.map { [$0] } ?? [] } ?? defaultCheckpoints)) }
+            if let parsed { shiftPlans.append((parsed, entry.label, own.map { $0.map { [$0] } ?? [] } ?? defaultCheckpoints)) }
         }
 
         // Methods, resolved against every model they will run on.

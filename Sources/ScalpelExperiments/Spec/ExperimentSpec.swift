@@ -98,38 +98,56 @@ extension ExperimentSpec {
     }
 }
 
-/// One entry of `shifts:`: a ShiftSpec text, optionally with its own checkpoint.
+/// One entry of `shifts:`: a ShiftSpec text, optionally with its own checkpoint; or your own
+/// data, `{name: NAME, target: PATH, source: PATH?, corrupt: NAME:SEVERITY?}` (a `data:` shift
+/// that reports call NAME).
 public struct ShiftEntry: Codable, Sendable, Hashable, ExpressibleByStringLiteral {
     public var shift: String
     /// The checkpoint(s) to adapt to this shift instead of the spec's `checkpoints`.
     public var checkpoint: String?
+    /// The name reports and the results database give the shift (default: the shift text).
+    public var name: String?
 
-    public init(_ shift: String, checkpoint: String? = nil) {
+    public init(_ shift: String, checkpoint: String? = nil, name: String? = nil) {
         self.shift = shift
         self.checkpoint = checkpoint
+        self.name = name
     }
 
     public init(stringLiteral value: String) { self.init(value) }
 
-    enum CodingKeys: String, CodingKey { case shift, checkpoint }
+    /// The label runs are recorded under.
+    public var label: String { name ?? shift.trimmingCharacters(in: .whitespaces) }
+
+    enum CodingKeys: String, CodingKey { case shift, checkpoint, name, target, source, corrupt }
 
     public init(from decoder: Decoder) throws {
         if let text = try? decoder.singleValueContainer().decode(String.self) {
             self.init(text)
+            return
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let checkpoint = try c.decodeIfPresent(String.self, forKey: .checkpoint)
+        let name = try c.decodeIfPresent(String.self, forKey: .name)
+        if let target = try c.decodeIfPresent(String.self, forKey: .target) {
+            var text = "data:\(target)"
+            if let source = try c.decodeIfPresent(String.self, forKey: .source) { text += ":source=\(source)" }
+            if let corrupt = try c.decodeIfPresent(String.self, forKey: .corrupt) { text += ":corrupt=\(corrupt)" }
+            self.init(text, checkpoint: checkpoint, name: name)
         } else {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(try c.decode(String.self, forKey: .shift), checkpoint: try c.decodeIfPresent(String.self, forKey: .checkpoint))
+            self.init(try c.decode(String.self, forKey: .shift), checkpoint: checkpoint, name: name)
         }
     }
 
     public func encode(to encoder: Encoder) throws {
-        if checkpoint == nil {
+        if checkpoint == nil && name == nil {
             var c = encoder.singleValueContainer()
             try c.encode(shift)
         } else {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(shift, forKey: .shift)
             try c.encodeIfPresent(checkpoint, forKey: .checkpoint)
+            try c.encodeIfPresent(name, forKey: .name)
         }
     }
 }

@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
         10-100x slower). `make bench` runs both and PyTorch's twin
         (scripts/bench_torch.py) and prints the ratios (scripts/bench_compare.py).
         """,
-        subcommands: [EngineBench.self, ModelBench.self, ProtocolBench.self])
+        subcommands: [EngineBench.self, ModelBench.self, ProtocolBench.self, DataBench.self])
 }
 
 /// Options every benchmark takes.

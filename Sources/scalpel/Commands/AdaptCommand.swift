@@ -42,8 +42,10 @@ struct AdaptCommand: ParsableCommand {
     @Option(name: .long, help: "Checkpoint (safetensors or PyTorch .pth).")
     var checkpoint: String
 
-    @Option(name: .long, help: "Shift whose target test images to adapt to, e.g. fmnist-c:gaussian_noise:5.")
-    var shift: String
+    @Option(name: .long, help: "Shift whose target test images to adapt to, e.g. fmnist-c:gaussian_noise:5; or --target PATH.")
+    var shift: String?
+
+    @OptionGroup var userData: UserDataFlags
 
     @Option(name: .long, help: "Method: memo or tent.")
     var method = "memo"
@@ -150,6 +152,8 @@ struct AdaptCommand: ParsableCommand {
             try OutputPath.check(json, flag: "--json", inputs: [.init("--checkpoint", checkpoint), .init("--db", db)],
                                  allowsStandardOutput: true)
         }
+        _ = try userData.shiftSpec(shift: shift)
+        _ = try userData.preprocessingFlags()
     }
 
     var adaptationMode: AdaptationMode {
@@ -172,8 +176,12 @@ struct AdaptCommand: ParsableCommand {
         let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
         let net = pretrained.model
         do { _ = try Selection(parsing: tune).parameterNames(in: net) } catch { throw ValidationError("--tune: \(error)") }
-        let shiftSpec = try ShiftSpec(parsing: shift)
-        let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed))
+        let shiftSpec = try userData.shiftSpec(shift: shift)
+        let shift = shiftSpec.description
+        let preprocessing = try userData.preprocessing(checkpointMetadata: pretrained.metadata, checkpoint: checkpoint,
+                                                       inChannels: pretrained.configuration.inChannels)
+        let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
+                                                          preprocessing: preprocessing, userData: userData.readOptions))
         let test = data.target.test.subset(Array(0..<min(testSize, data.target.test.count)))
         guard data.target.test.classCount == pretrained.configuration.classes else {
             throw ValidationError("--checkpoint \(checkpoint) has \(pretrained.configuration.classes) classes but \(shift) has "

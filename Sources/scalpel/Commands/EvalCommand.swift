@@ -12,7 +12,9 @@ struct EvalCommand: ParsableCommand {
         abstract: "Run a checkpoint on inputs from a safetensors file; write logits, loss and gradients.",
         discussion: """
         INPUT holds a tensor `input` [N, C, H, W] (F32) and, with --labels, a tensor `labels` [N]
-        (I64 or F32). OUTPUT receives `logits` [N, K]; with --labels also `loss` (mean cross-entropy);
+        (I64 or F32). INPUT may also be your data (an image folder, .npz, .csv, … as `finetune
+        --target` takes; all its images, in one batch), preprocessed as the checkpoint's metadata
+        records and the preprocessing flags say. OUTPUT receives `logits` [N, K]; with --labels also `loss` (mean cross-entropy);
         with --grads also `grad.<name>` for every parameter. BatchNorm uses its running statistics
         unless --train-mode is given (then batch statistics, as PyTorch's model.train()).
         """)
@@ -22,8 +24,10 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Checkpoint: safetensors or a PyTorch .pth, with PyTorch state_dict names.")
     var checkpoint: String
 
-    @Option(name: .long, help: "Safetensors file with the tensor `input` (and `labels`).")
+    @Option(name: .long, help: "Safetensors file with the tensor `input` (and `labels`), or your data (see docs/data.md).")
     var input: String
+
+    @OptionGroup var userData: UserDataFlags
 
     @Option(name: .long, help: "Where to write the results (safetensors).")
     var output: String
@@ -47,11 +51,29 @@ struct EvalCommand: ParsableCommand {
         let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
         let config = pretrained.configuration
         let net = pretrained.model
-        let file = try SafeTensorsFile(contentsOf: input)
-        guard file.contains("input") else {
-            throw ValidationError("\(input): no tensor named 'input'; it has \(file.names.prefix(5).joined(separator: ", "))")
+        let x: Tensor, fileLabels: () throws -> [Int]
+        if let file = try? SafeTensorsFile(contentsOf: input), file.contains("input") {
+            x = try file.tensor("input")
+            fileLabels = {
+                guard file.contains("labels") else { throw ValidationError("\(input): no tensor named 'labels'") }
+                return try file.entry("labels").dtype.isInteger
+                    ? ClassLabels.checked(try file.int64s("labels"), classes: config.classes, file: "\(input) (tensor 'labels')")
+                    : ClassLabels.checked(try file.floats("labels"), classes: config.classes, file: "\(input) (tensor 'labels')")
+            }
+        } else {
+            // Your data: every image, preprocessed as the checkpoint records (flags override).
+            let preprocessing = try userData.preprocessing(checkpointMetadata: pretrained.metadata, checkpoint: checkpoint,
+                                                           inChannels: config.inChannels)
+            let data = try UserData.load(input, preprocessing: preprocessing, options: userData.readOptions)
+            let parts = data.all.map { [$0.images] } ?? UserData.Split.allCases.compactMap { data.splits[$0]?.images }
+            let set = ImageSet.concatenating(parts)
+            x = set.batch(Array(0..<set.count))
+            fileLabels = {
+                guard let bad = set.labels.first(where: { !(0..<config.classes).contains($0) }) else { return set.labels }
+                throw ValidationError("\(input): label \(bad) is outside the checkpoint's \(config.classes) classes")
+            }
+            print("\(input): \(data.layout.rawValue), \(set.count) images of \(set.channels)×\(set.height)×\(set.width)")
         }
-        let x = try file.tensor("input")
         guard x.rank == 4, x.shape[0] > 0, x.shape[1] == config.inChannels, x.shape[2] > 0, x.shape[3] > 0 else {
             throw ValidationError("\(input): 'input' has shape \(x.shape); expected [N, \(config.inChannels), H, W]")
         }
@@ -64,10 +86,7 @@ struct EvalCommand: ParsableCommand {
 
         var out: [String: TensorValue] = [:]
         if labels {
-            guard file.contains("labels") else { throw ValidationError("\(input): no tensor named 'labels'") }
-            let y = try file.entry("labels").dtype.isInteger
-                ? ClassLabels.checked(try file.int64s("labels"), classes: config.classes, file: "\(input) (tensor 'labels')")
-                : ClassLabels.checked(try file.floats("labels"), classes: config.classes, file: "\(input) (tensor 'labels')")
+            let y = try fileLabels()
             guard y.count == x.shape[0] else {
                 throw ValidationError("\(input): \(y.count) labels for \(x.shape[0]) inputs")
             }

@@ -24,8 +24,16 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .long, help: "Pre-trained checkpoint: written by `scalpel pretrain`, or any safetensors or PyTorch .pth (then pass the model flags).")
     var checkpoint: String
 
-    @Option(name: .long, help: "Shift, e.g. fmnist-flip, fmnist-c:fog:5, fmnist-subpop (see docs/shifts.md).")
-    var shift: String
+    @Option(name: .long, help: "Shift, e.g. fmnist-flip, fmnist-c:fog:5, fmnist-subpop (see docs/shifts.md); or --target.")
+    var shift: String?
+
+    @OptionGroup var userData: UserDataFlags
+
+    @Option(name: .customLong("new-head"), help: "Replace the checkpoint's last Linear layer by a fresh one for K classes (seeded by --head-seed); the method must train it (last, all, l1sp, auto-rgn, auto-snr, surgical:…+last).")
+    var newHead: Int?
+
+    @Option(name: .customLong("head-seed"), help: "Seed of the --new-head initialization.")
+    var headSeed: UInt64 = 0
 
     @Option(name: .long, help: "Method: \(MethodSpec.forms).")
     var method: String
@@ -33,7 +41,7 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .long, help: "Selection for --method surgical (block1, stem+block1, block1...block3, re:…).")
     var tune: String?
 
-    @Option(name: .customLong("target-size"), help: "Tuning examples per class (per group for spurious shifts); default: the shift's.")
+    @Option(name: .customLong("target-size"), help: "Tuning examples per class (per group for spurious shifts); default: the shift's (your data: half the smallest class; validation a tenth of this).")
     var targetSize: Int?
 
     @Option(name: .customLong("test-size"), help: "Test examples per class (per group); default: all the rest of the target.")
@@ -93,6 +101,9 @@ struct FinetuneCommand: ParsableCommand {
         if let testSize, testSize <= 0 { throw ValidationError("--test-size must be positive, got \(testSize)") }
         guard wd >= 0 else { throw ValidationError("--wd must be ≥ 0, got \(wd)") }
         _ = try methodSpec()
+        _ = try userData.shiftSpec(shift: shift)
+        try validateNewHead()
+        _ = try userData.preprocessingFlags()
         _ = try learningRates()
         _ = try parseList(seeds, flag: "--seeds", as: UInt64.self)
         for r in try learningRates() where !(r > 0 && r.isFinite) {
@@ -140,17 +151,8 @@ struct FinetuneCommand: ParsableCommand {
         let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
         // The method (and its selection) resolved against the model before any data is loaded.
         do { _ = try spec.method(for: pretrained.model) } catch { throw ValidationError("--method/--tune: \(error)") }
-        let shiftSpec = try ShiftSpec(parsing: shift)
-        var sizes = shiftSpec.defaultSplitSizes
-        if let targetSize { sizes.tune = targetSize }
-        if let testSize { sizes.test = testSize }
-        let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
-                                                          splitSizes: sizes))
-        let net = pretrained.model
-        guard data.target.tune.classCount == pretrained.configuration.classes else {
-            throw ValidationError("--checkpoint \(checkpoint) has \(pretrained.configuration.classes) classes but \(shift) has "
-                                  + "\(data.target.tune.classCount); the classifier must match the shift's classes")
-        }
+        let shiftSpec = try userData.shiftSpec(shift: shift)
+        let (data, net) = try targetDataAndModel(shiftSpec: shiftSpec, pretrained: pretrained)
         let options = TrainingOptions(epochs: epochs, batchSize: batchSize, weightDecay: wd, optimizer: optimizer,
                                       batchNorm: bn, augment: augment)
         let runData = RunData(tune: ExampleSet(data.target.tune), validation: ExampleSet(data.target.validation),

@@ -22,8 +22,10 @@ struct PretrainCommand: ParsableCommand {
     @Option(name: .long, help: "Width multiplier k of the CIFAR ResNets.")
     var width = 1
 
-    @Option(name: .long, help: "Shift whose source side to train on, e.g. fmnist-c:fog:5 (clean Fashion-MNIST).")
-    var shift: String
+    @Option(name: .long, help: "Shift whose source side to train on, e.g. fmnist-c:fog:5 (clean Fashion-MNIST); or --source PATH.")
+    var shift: String?
+
+    @OptionGroup var userData: UserDataFlags
 
     @Option(name: .long, help: "Epochs.")
     var epochs = 5
@@ -58,12 +60,38 @@ struct PretrainCommand: ParsableCommand {
             throw ValidationError("--width must be in \(ModelLimits.width.lowerBound)...\(ModelLimits.width.upperBound), got \(width)")
         }
         try OutputPath.check(out, flag: "--out", inputs: [])
+        guard (shift == nil) != (userData.sourcePath == nil) else { throw ValidationError("give --shift SPEC or --source PATH") }
+        guard userData.target == nil, userData.corrupt == nil else { throw ValidationError("pretrain takes --source, not --target/--corrupt") }
+        _ = try userData.preprocessingFlags()
+        if shift != nil, try userData.preprocessingFlags().metadata.count > 0 {
+            throw ValidationError("--channels/--resize/--crop/--mean/--std go with --source")
+        }
     }
 
     func run() throws {
         let started = Date()
-        let data = try ShiftSpec(parsing: shift).materialize(ShiftOptions(store: DataStore(directory: dataDirectory)))
-        var train = data.source.train
+        var train: ImageSet, test: ImageSet, extra = [String: String]()
+        if let shift {
+            let data = try ShiftSpec(parsing: shift).materialize(ShiftOptions(store: DataStore(directory: dataDirectory)))
+            (train, test) = data.source
+            extra["scalpel.shift"] = shift
+        } else {
+            let path = userData.sourcePath!, preprocessing = try userData.preprocessingFlags()
+            let data = try UserData.load(path, preprocessing: preprocessing, options: userData.readOptions)
+            let sets = try data.trainAndTest(seed: seed)
+            (train, test) = (sets.train, sets.test)
+            guard train.height == train.width else {
+                throw ValidationError("--source images are \(train.height)×\(train.width); models take square inputs (set --crop SIZE)")
+            }
+            // What a later run needs to feed the model the same way: the preprocessing and class names.
+            var recorded = preprocessing
+            recorded.channels = train.channels
+            extra = recorded.metadata
+            extra["scalpel.source"] = path
+            extra["scalpel.class_names"] = String(decoding: try JSONEncoder().encode(sets.classNames), as: UTF8.self)
+            print("source \(path): \(data.layout.rawValue), \(sets.classNames.count) classes, \(train.count) train / " +
+                  "\(test.count) held-out test images of \(train.channels)×\(train.height)×\(train.width)")
+        }
         if trainSize > 0 { train = train.subset(Array(0..<min(trainSize, train.count))) }
         let config = ModelConfiguration(architecture: arch, inChannels: train.channels, classes: train.classCount,
                                         width: width, imageSize: train.height, seed: seed)
@@ -80,15 +108,15 @@ struct PretrainCommand: ParsableCommand {
                                  loss, Date().timeIntervalSince(started)))
                 }
             }
-        let accuracy = evaluate(model, on: ExampleSet(data.source.test)).accuracy
+        let accuracy = evaluate(model, on: ExampleSet(test)).accuracy
         let command = (["scalpel"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        try Checkpoint.save(model, to: out, metadata: [
-            "scalpel.architecture": model.architecture, "scalpel.width": "\(width)", "scalpel.shift": shift,
+        try Checkpoint.save(model, to: out, metadata: extra.merging([
+            "scalpel.architecture": model.architecture, "scalpel.width": "\(width)",
             "scalpel.in_channels": "\(train.channels)", "scalpel.classes": "\(train.classCount)",
             "scalpel.image_size": "\(train.height)",
             "scalpel.source_test_accuracy": String(format: "%.4f", accuracy),
             "scalpel.final_train_loss": String(format: "%.4f", losses.last ?? .nan), "scalpel.command": command,
-        ])
+        ]) { $1 })
         print(String(format: "source test accuracy %.2f%%; wrote %@ (%.0f s)", 100 * accuracy, out,
                      Date().timeIntervalSince(started)))
     }
