@@ -57,7 +57,8 @@ enum SpecSchema {
 
     static let experiment: SpecShape = .fields([
         "name": .string, "checkpoints": .list(.string),
-        "shifts": .list(.stringOr(.fields(["shift": .string, "checkpoint": .string]))),
+        "shifts": .list(.stringOr(.fields(["shift": .string, "checkpoint": .string, "name": .string, "target": .string,
+                                           "source": .string, "corrupt": .string]))),
         "methods": .list(.string), "learning_rates": .list(.number), "method_learning_rates": .map(.list(.number)),
         "hyperparameters": .map(.list(.number)), "target_sizes": .list(.integer), "validation_per_class": .integer,
         "test_per_class": .integer, "seeds": .list(.count), "split_seed": .count, "epochs": .integer,
