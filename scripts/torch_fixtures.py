@@ -16,7 +16,7 @@ import sys
 
 import torch
 
-GROUPS = ["optim", "ops", "network", "models", "methods"]
+GROUPS = ["optim", "ops", "network", "models", "methods", "ops2", "models2"]
 
 
 def main() -> None:
