@@ -94,6 +94,14 @@ public final class EfficientNetLite: BlockModel {
         return rounded
     }
 
+    /// The number of `_blocks` of a size.
+    static func blockCount(_ size: Size) -> Int {
+        baseStages.enumerated().reduce(0) { total, s in
+            let fixed = s.offset == 0 || s.offset == baseStages.count - 1
+            return total + (fixed ? s.element.repeats : roundRepeats(s.element.repeats, size.depth))
+        }
+    }
+
     /// The package's `round_repeats`: ⌈d·r⌉.
     static func roundRepeats(_ r: Int, _ d: Double) -> Int { Int((d * Double(r)).rounded(.up)) }
 
