@@ -194,10 +194,11 @@ def reset_peak_rss():
         pass
 
 
-def select_trainable(model, mode):
-    """Scalpel's blocks: stem = conv1+bn1, blockK = layerK, last = fc; SEL joins them with '+'."""
-    blocks = {"stem": ["conv1", "bn1"], "block1": ["layer1"], "block2": ["layer2"], "block3": ["layer3"],
-              "last": ["fc"]}
+def select_trainable(model, mode, blocks=None):
+    """Scalpel's blocks (default the CIFAR ResNet's: stem = conv1+bn1, blockK = layerK, last = fc;
+    others from `twin`); SEL joins them with '+'."""
+    blocks = blocks or {"stem": ["conv1", "bn1"], "block1": ["layer1"], "block2": ["layer2"], "block3": ["layer3"],
+                        "last": ["fc"]}
     names = list(blocks) if mode == "all" else mode.split("+")
     unknown = [b for b in names if b not in blocks]
     if unknown:
@@ -208,11 +209,38 @@ def select_trainable(model, mode):
     return [p for p in model.parameters() if p.requires_grad]
 
 
+def twin(arch, c, classes):
+    """The PyTorch model of a Scalpel architecture and its blocks (docs/models.md)."""
+    if arch in ("resnet18", "resnet34", "resnet50", "resnet101"):
+        import torchvision
+        model = getattr(torchvision.models, arch)(num_classes=classes)
+        model.conv1 = torch.nn.Conv2d(c, 64, 7, 2, 3, bias=False)
+        return model, {"stem": ["conv1", "bn1"], **{f"block{k}": [f"layer{k}"] for k in range(1, 5)}, "last": ["fc"]}
+    if arch == "mobilenet_v2":
+        import torchvision
+        model = torchvision.models.mobilenet_v2(num_classes=classes)
+        ends = [1, 2, 4, 7, 11, 14, 17, 18]
+        stages = {f"block{k + 1}": [f"features.{i}" for i in range(ends[k], ends[k + 1])] for k in range(7)}
+        return model, {"stem": ["features.0"], **stages, "head": ["features.18"], "last": ["classifier"]}
+    if arch.startswith("efficientnet-lite"):
+        from efficientnet_lite_pytorch import EfficientNet  # pip install efficientnet-lite-pytorch
+        model = EfficientNet.from_name(arch, num_classes=classes, in_channels=c)
+        outputs = [b._block_args.output_filters for b in model._blocks]
+        stages = {}
+        for i, o in enumerate(outputs):  # a stage is a run of blocks with the same output channels
+            stages.setdefault(o, []).append(f"_blocks.{i}")
+        return model, {"stem": ["_conv_stem", "_bn0"], **{f"block{k + 1}": v for k, v in enumerate(stages.values())},
+                       "head": ["_conv_head", "_bn1"], "last": ["_fc"]}
+    if not arch.startswith("resnet") or (int(arch.removeprefix("resnet")) - 2) % 6:
+        sys.exit(f"bench_torch: --arch {arch} has no twin here")
+    depth = int(arch.removeprefix("resnet"))
+    return CIFARResNet(in_channels=c, classes=classes, width=1, blocks=(depth - 2) // 6), None
+
+
 def run_model_layout(args, layout):
     c, h, w = (int(d) for d in args.input.split("x"))
-    depth = int(args.arch.removeprefix("resnet"))
     torch.manual_seed(0)
-    model = CIFARResNet(in_channels=c, classes=args.classes, width=1, blocks=(depth - 2) // 6)
+    model, blocks = twin(args.arch, c, args.classes)
     model = model.to(memory_format=LAYOUTS[layout])
     x = torch.randn(args.batch, c, h, w).contiguous(memory_format=LAYOUTS[layout])
     labels = torch.randint(0, args.classes, (args.batch,))
@@ -224,7 +252,7 @@ def run_model_layout(args, layout):
             with torch.no_grad():
                 model(x)
     else:
-        params = select_trainable(model, args.mode)
+        params = select_trainable(model, args.mode, blocks)
         trainable = sum(p.numel() for p in params)
         model.train()
         opt = torch.optim.Adam(params, lr=1e-3)
@@ -240,8 +268,6 @@ def run_model_layout(args, layout):
 
 
 def run_model(args):
-    if not args.arch.startswith("resnet") or (int(args.arch.removeprefix("resnet")) - 2) % 6:
-        sys.exit(f"bench_torch: --arch {args.arch}: only the CIFAR ResNets (resnet8/14/20/26/32) have a twin here")
     layouts = list(LAYOUTS) if args.layout == "best" else [args.layout]
     runs = {k: run_model_layout(args, k) for k in layouts}
     layout = min(runs, key=lambda k: statistics.median(runs[k][0]))
