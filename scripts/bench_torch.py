@@ -56,6 +56,9 @@ CONVS = [("stem 1->16 28x28", 1, 16, 28, 3, 1), ("3x3 16->16 28x28", 16, 16, 28,
          ("3x3 16->32 s2 28x28", 16, 32, 28, 3, 2), ("1x1 16->32 s2 28x28", 16, 32, 28, 1, 2),
          ("3x3 32->32 14x14", 32, 32, 14, 3, 1), ("3x3 32->64 s2 14x14", 32, 64, 14, 3, 2),
          ("1x1 32->64 s2 14x14", 32, 64, 14, 1, 2), ("3x3 64->64 7x7", 64, 64, 7, 3, 1)]
+# EfficientNet-Lite0's depthwise convolutions at 224x224 (groups = channels), as ConvCase.depthwise.
+DEPTHWISE = [("dw3x3 32 112x112", 32, 32, 112, 3, 1, 32), ("dw3x3 96 s2 112x112", 96, 96, 112, 3, 2, 96),
+             ("dw5x5 240 28x28", 240, 240, 28, 5, 1, 240), ("dw5x5 672 s2 14x14", 672, 672, 14, 5, 2, 672)]
 NORMS = [("bn 16x28x28", 16, 28), ("bn 32x14x14", 32, 14), ("bn 64x7x7", 64, 7)]
 ELEMENTWISE = [("relu 16x28x28", "relu", 16, 28), ("add 16x28x28", "add", 16, 28)]
 
@@ -102,23 +105,23 @@ def bench_gemm(args, name, m, n, k):
     return [result("gemm", name, "forward", values, 2.0 * m * n * k)]
 
 
-def bench_conv(args, name, cin, cout, size, kernel, stride):
+def bench_conv(args, name, cin, cout, size, kernel, stride, groups=1):
     n, pad = args.batch, kernel // 2
     out = (size + 2 * pad - kernel) // stride + 1
-    flops = 2.0 * n * cout * out * out * cin * kernel * kernel
+    flops = 2.0 * n * cout * out * out * cin // groups * kernel * kernel
     conv = torch.ops.aten.convolution_backward
     passes = {"forward": {}, "backward-data": {}, "backward-weights": {}}
     for layout, fmt in LAYOUTS.items():
         x = torch.randn(n, cin, size, size).contiguous(memory_format=fmt)
-        w = (0.1 * torch.randn(cout, cin, kernel, kernel)).contiguous(memory_format=fmt)
+        w = (0.1 * torch.randn(cout, cin // groups, kernel, kernel)).contiguous(memory_format=fmt)
         gy = torch.randn(n, cout, out, out).contiguous(memory_format=fmt)
 
         def backward(mask):
-            return lambda: timed(lambda: conv(gy, x, w, None, [stride] * 2, [pad] * 2, [1, 1], False, [0, 0], 1, mask))
+            return lambda: timed(lambda: conv(gy, x, w, None, [stride] * 2, [pad] * 2, [1, 1], False, [0, 0], groups, mask))
 
         with torch.no_grad():
             passes["forward"][layout] = samples(args.warmup, args.runs, lambda: timed(
-                lambda: F.conv2d(x, w, None, stride, pad)))
+                lambda: F.conv2d(x, w, None, stride, pad, groups=groups)))
             passes["backward-data"][layout] = samples(args.warmup, args.runs, backward([True, False, False]))
             passes["backward-weights"][layout] = samples(args.warmup, args.runs, backward([False, True, False]))
     return [best_layout("conv", name, p, v, flops) for p, v in passes.items()]
@@ -155,7 +158,7 @@ def bench_elementwise(args, name, op, c, size):
 
 
 def run_engine(args):
-    cases = [(bench_gemm, g) for g in GEMMS] + [(bench_conv, c) for c in CONVS] + [(bench_norm, b) for b in NORMS] \
+    cases = [(bench_gemm, g) for g in GEMMS] + [(bench_conv, c) for c in CONVS + DEPTHWISE] + [(bench_norm, b) for b in NORMS] \
         + [(bench_elementwise, e) for e in ELEMENTWISE]
     if args.list:
         print("\n".join(case[0] for _, case in cases))

@@ -79,7 +79,7 @@ public func groupedConv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stri
     let w = weight.contiguous()
     let out = Tensor(uninitialized: g.outputShape, format: fast ? .channelsLast : .contiguous)
     let hasBias = bias != nil
-    KernelStats.record(groups == g.c && groups == g.o ? "depthwise_conv2d.forward" : "grouped_conv2d.forward")
+    KernelStats.record("grouped_conv2d.forward")
     if fast {
         #if canImport(CScalpelDNNL)
         DNNLContext.shared.withLock { ctx in
@@ -96,6 +96,7 @@ public func groupedConv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stri
         let gy = grad.converted(to: fast ? .channelsLast : .contiguous)
         var grads: [Tensor?] = [nil, nil, nil]
         if needs[0] {
+            KernelStats.record("grouped_conv2d.backward_data")
             let gx = Tensor(uninitialized: g.inputShape, format: input.format)
             if fast {
                 #if canImport(CScalpelDNNL)
@@ -111,6 +112,7 @@ public func groupedConv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stri
         }
         let needsBias = needs.count > 2 && needs[2]
         if needs[1] {
+            KernelStats.record("grouped_conv2d.backward_weights")
             let gw = Tensor(uninitialized: g.weightShape)
             let gb = needsBias ? Tensor(uninitialized: [g.o]) : nil
             if fast {
