@@ -41,6 +41,16 @@ import SafeTensors
         }
     }
 
+    @Test func recognisesFilesWrittenByPyTorch() throws {
+        // State dicts saved by scripts/fixtures/models.py with safetensors (no Scalpel metadata).
+        let resnet = try SafeTensorsFile(contentsOf: FamilyFixtureTests.directory + "/resnet26_c1_w1.checkpoint.safetensors")
+        #expect(try ArchitectureDetection.detect(resnet)
+                == ModelConfiguration(architecture: "resnet26", inChannels: 1, classes: 10, width: 1))
+        let vit = try SafeTensorsFile(contentsOf: FamilyFixtureTests.directory + "/vit_small.checkpoint.safetensors")
+        let config = try ArchitectureDetection.detect(vit)
+        #expect(config.architecture == "vit" && config.imageSize == 16 && config.inChannels == 3)
+    }
+
     @Test func recognisesViTAndItsImageSize() throws {
         let model = VisionTransformer(imageSize: 28, patchSize: 4, inChannels: 1, classes: 10, dim: 32, depth: 2, heads: 2)
         let state = model.stateDict()

@@ -1,3 +1,5 @@
+import SafeTensors
+
 /// Recognises a model family and its sizes from a checkpoint's tensor names and shapes, for
 /// files without Scalpel's metadata (a `state_dict` saved by PyTorch).
 ///
@@ -26,6 +28,13 @@ public enum ArchitectureDetection {
             throw ArchitectureDetectionError.ambiguous(candidates.map(\.name))
         }
         return try family.configuration(tensors)
+    }
+
+    /// The configuration of the model whose state a safetensors file holds (its tensors' names
+    /// and shapes; the metadata is not read).
+    public static func detect(_ file: SafeTensorsFile) throws -> ModelConfiguration {
+        let names = file.names
+        return try detect(names: names, shapes: names.map { file.entries[$0]!.shape })
     }
 
     /// A family: the names that identify it and how its sizes are read.
