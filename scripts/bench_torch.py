@@ -56,6 +56,9 @@ CONVS = [("stem 1->16 28x28", 1, 16, 28, 3, 1), ("3x3 16->16 28x28", 16, 16, 28,
          ("3x3 16->32 s2 28x28", 16, 32, 28, 3, 2), ("1x1 16->32 s2 28x28", 16, 32, 28, 1, 2),
          ("3x3 32->32 14x14", 32, 32, 14, 3, 1), ("3x3 32->64 s2 14x14", 32, 64, 14, 3, 2),
          ("1x1 32->64 s2 14x14", 32, 64, 14, 1, 2), ("3x3 64->64 7x7", 64, 64, 7, 3, 1)]
+# EfficientNet-Lite0's depthwise convolutions at 224x224 (groups = channels), as ConvCase.depthwise.
+DEPTHWISE = [("dw3x3 32 112x112", 32, 32, 112, 3, 1, 32), ("dw3x3 96 s2 112x112", 96, 96, 112, 3, 2, 96),
+             ("dw5x5 240 28x28", 240, 240, 28, 5, 1, 240), ("dw5x5 672 s2 14x14", 672, 672, 14, 5, 2, 672)]
 NORMS = [("bn 16x28x28", 16, 28), ("bn 32x14x14", 32, 14), ("bn 64x7x7", 64, 7)]
 ELEMENTWISE = [("relu 16x28x28", "relu", 16, 28), ("add 16x28x28", "add", 16, 28)]
 
@@ -102,23 +105,23 @@ def bench_gemm(args, name, m, n, k):
     return [result("gemm", name, "forward", values, 2.0 * m * n * k)]
 
 
-def bench_conv(args, name, cin, cout, size, kernel, stride):
+def bench_conv(args, name, cin, cout, size, kernel, stride, groups=1):
     n, pad = args.batch, kernel // 2
     out = (size + 2 * pad - kernel) // stride + 1
-    flops = 2.0 * n * cout * out * out * cin * kernel * kernel
+    flops = 2.0 * n * cout * out * out * cin // groups * kernel * kernel
     conv = torch.ops.aten.convolution_backward
     passes = {"forward": {}, "backward-data": {}, "backward-weights": {}}
     for layout, fmt in LAYOUTS.items():
         x = torch.randn(n, cin, size, size).contiguous(memory_format=fmt)
-        w = (0.1 * torch.randn(cout, cin, kernel, kernel)).contiguous(memory_format=fmt)
+        w = (0.1 * torch.randn(cout, cin // groups, kernel, kernel)).contiguous(memory_format=fmt)
         gy = torch.randn(n, cout, out, out).contiguous(memory_format=fmt)
 
         def backward(mask):
-            return lambda: timed(lambda: conv(gy, x, w, None, [stride] * 2, [pad] * 2, [1, 1], False, [0, 0], 1, mask))
+            return lambda: timed(lambda: conv(gy, x, w, None, [stride] * 2, [pad] * 2, [1, 1], False, [0, 0], groups, mask))
 
         with torch.no_grad():
             passes["forward"][layout] = samples(args.warmup, args.runs, lambda: timed(
-                lambda: F.conv2d(x, w, None, stride, pad)))
+                lambda: F.conv2d(x, w, None, stride, pad, groups=groups)))
             passes["backward-data"][layout] = samples(args.warmup, args.runs, backward([True, False, False]))
             passes["backward-weights"][layout] = samples(args.warmup, args.runs, backward([False, True, False]))
     return [best_layout("conv", name, p, v, flops) for p, v in passes.items()]
@@ -155,7 +158,7 @@ def bench_elementwise(args, name, op, c, size):
 
 
 def run_engine(args):
-    cases = [(bench_gemm, g) for g in GEMMS] + [(bench_conv, c) for c in CONVS] + [(bench_norm, b) for b in NORMS] \
+    cases = [(bench_gemm, g) for g in GEMMS] + [(bench_conv, c) for c in CONVS + DEPTHWISE] + [(bench_norm, b) for b in NORMS] \
         + [(bench_elementwise, e) for e in ELEMENTWISE]
     if args.list:
         print("\n".join(case[0] for _, case in cases))
@@ -194,10 +197,11 @@ def reset_peak_rss():
         pass
 
 
-def select_trainable(model, mode):
-    """Scalpel's blocks: stem = conv1+bn1, blockK = layerK, last = fc; SEL joins them with '+'."""
-    blocks = {"stem": ["conv1", "bn1"], "block1": ["layer1"], "block2": ["layer2"], "block3": ["layer3"],
-              "last": ["fc"]}
+def select_trainable(model, mode, blocks=None):
+    """Scalpel's blocks (default the CIFAR ResNet's: stem = conv1+bn1, blockK = layerK, last = fc;
+    others from `twin`); SEL joins them with '+'."""
+    blocks = blocks or {"stem": ["conv1", "bn1"], "block1": ["layer1"], "block2": ["layer2"], "block3": ["layer3"],
+                        "last": ["fc"]}
     names = list(blocks) if mode == "all" else mode.split("+")
     unknown = [b for b in names if b not in blocks]
     if unknown:
@@ -208,11 +212,38 @@ def select_trainable(model, mode):
     return [p for p in model.parameters() if p.requires_grad]
 
 
+def twin(arch, c, classes):
+    """The PyTorch model of a Scalpel architecture and its blocks (docs/models.md)."""
+    if arch in ("resnet18", "resnet34", "resnet50", "resnet101"):
+        import torchvision
+        model = getattr(torchvision.models, arch)(num_classes=classes)
+        model.conv1 = torch.nn.Conv2d(c, 64, 7, 2, 3, bias=False)
+        return model, {"stem": ["conv1", "bn1"], **{f"block{k}": [f"layer{k}"] for k in range(1, 5)}, "last": ["fc"]}
+    if arch == "mobilenet_v2":
+        import torchvision
+        model = torchvision.models.mobilenet_v2(num_classes=classes)
+        ends = [1, 2, 4, 7, 11, 14, 17, 18]
+        stages = {f"block{k + 1}": [f"features.{i}" for i in range(ends[k], ends[k + 1])] for k in range(7)}
+        return model, {"stem": ["features.0"], **stages, "head": ["features.18"], "last": ["classifier"]}
+    if arch.startswith("efficientnet-lite"):
+        from efficientnet_lite_pytorch import EfficientNet  # pip install efficientnet-lite-pytorch
+        model = EfficientNet.from_name(arch, num_classes=classes, in_channels=c)
+        outputs = [b._block_args.output_filters for b in model._blocks]
+        stages = {}
+        for i, o in enumerate(outputs):  # a stage is a run of blocks with the same output channels
+            stages.setdefault(o, []).append(f"_blocks.{i}")
+        return model, {"stem": ["_conv_stem", "_bn0"], **{f"block{k + 1}": v for k, v in enumerate(stages.values())},
+                       "head": ["_conv_head", "_bn1"], "last": ["_fc"]}
+    if not arch.startswith("resnet") or (int(arch.removeprefix("resnet")) - 2) % 6:
+        sys.exit(f"bench_torch: --arch {arch} has no twin here")
+    depth = int(arch.removeprefix("resnet"))
+    return CIFARResNet(in_channels=c, classes=classes, width=1, blocks=(depth - 2) // 6), None
+
+
 def run_model_layout(args, layout):
     c, h, w = (int(d) for d in args.input.split("x"))
-    depth = int(args.arch.removeprefix("resnet"))
     torch.manual_seed(0)
-    model = CIFARResNet(in_channels=c, classes=args.classes, width=1, blocks=(depth - 2) // 6)
+    model, blocks = twin(args.arch, c, args.classes)
     model = model.to(memory_format=LAYOUTS[layout])
     x = torch.randn(args.batch, c, h, w).contiguous(memory_format=LAYOUTS[layout])
     labels = torch.randint(0, args.classes, (args.batch,))
@@ -224,7 +255,7 @@ def run_model_layout(args, layout):
             with torch.no_grad():
                 model(x)
     else:
-        params = select_trainable(model, args.mode)
+        params = select_trainable(model, args.mode, blocks)
         trainable = sum(p.numel() for p in params)
         model.train()
         opt = torch.optim.Adam(params, lr=1e-3)
@@ -240,8 +271,6 @@ def run_model_layout(args, layout):
 
 
 def run_model(args):
-    if not args.arch.startswith("resnet") or (int(args.arch.removeprefix("resnet")) - 2) % 6:
-        sys.exit(f"bench_torch: --arch {args.arch}: only the CIFAR ResNets (resnet8/14/20/26/32) have a twin here")
     layouts = list(LAYOUTS) if args.layout == "best" else [args.layout]
     runs = {k: run_model_layout(args, k) for k in layouts}
     layout = min(runs, key=lambda k: statistics.median(runs[k][0]))

@@ -11,12 +11,22 @@ public struct PretrainedModel {
     public let metadata: [String: String]
     public let path: String
 
-    /// Opens `path` and builds its model. Entries missing from the metadata come from
-    /// `fallback` (e.g. command-line flags for a checkpoint written by PyTorch); without either,
-    /// the error names the missing key.
+    /// Opens `path` and builds its model. Entries missing from the metadata come, in this order,
+    /// from the tensors' names and shapes (``ArchitectureDetection``, for a file without Scalpel
+    /// metadata such as a PyTorch `.pth`) and from `fallback` (e.g. command-line flags); without
+    /// any, the error names the missing key.
     public init(path: String, fallback: ModelConfiguration? = nil) throws {
         let file = try CheckpointFile.open(path)
-        let meta = file.metadata
+        var meta = file.metadata
+        if meta["scalpel.architecture"] == nil, let detected = try? ArchitectureDetection.detect(file) {
+            meta["scalpel.architecture"] = detected.architecture
+            meta["scalpel.in_channels"] = meta["scalpel.in_channels"] ?? String(detected.inChannels)
+            meta["scalpel.classes"] = meta["scalpel.classes"] ?? String(detected.classes)
+            meta["scalpel.width"] = meta["scalpel.width"] ?? String(detected.width)
+            if detected.architecture.hasPrefix("vit") {
+                meta["scalpel.image_size"] = meta["scalpel.image_size"] ?? String(detected.imageSize)
+            }
+        }
         func value(_ key: String, _ fromFallback: Int?) throws -> Int {
             if let text = meta[key] {
                 guard let v = Int(text), v > 0 else {
@@ -48,7 +58,7 @@ public struct PretrainedModel {
         try Checkpoint.load(model, from: file)
         self.model = model
         self.configuration = configuration
-        self.metadata = meta
+        self.metadata = file.metadata
         self.path = path
     }
 }

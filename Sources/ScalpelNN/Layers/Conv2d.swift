@@ -1,20 +1,32 @@
 import ScalpelEngine
 
-/// A 2-D convolution layer (PyTorch `nn.Conv2d`, weight `[out, in, k, k]`).
+/// A 2-D convolution layer (PyTorch `nn.Conv2d`, weight `[out, in/groups, k, k]`), dense or
+/// grouped (depthwise when in = out = groups), with symmetric padding or TensorFlow's "same"
+/// padding computed from each input's size (EfficientNet's `Conv2dStaticSamePadding` at the
+/// size it was built for).
 public final class Conv2d: Module {
     public let weight: Tensor
     public let bias: Tensor?
     public let stride: Int
+    /// Zero padding on every side (unused with `tensorFlowSamePadding`).
     public let padding: Int
+    /// Channel groups: 1 is a dense convolution.
+    public let groups: Int
+    /// Pads as TensorFlow's "SAME" (see `ConvPadding.tensorFlowSame`) instead of `padding`.
+    public let tensorFlowSamePadding: Bool
 
     /// Weights ~ N(0, 2/fan_out) (He et al. 2015, `mode="fan_out"`, as torchvision's ResNets);
     /// a bias, when present, ~ U(−1/√fan_in, 1/√fan_in) as PyTorch's default.
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
-                bias: Bool = false, rng: inout RandomGenerator) {
+                groups: Int = 1, tensorFlowSamePadding: Bool = false, bias: Bool = false, rng: inout RandomGenerator) {
+        precondition(groups >= 1 && inChannels % groups == 0 && outChannels % groups == 0,
+                     "Conv2d: \(groups) groups for \(inChannels) → \(outChannels) channels")
         let fanOut = outChannels * kernelSize * kernelSize
-        weight = Tensor.randn([outChannels, inChannels, kernelSize, kernelSize],
+        self.groups = groups
+        self.tensorFlowSamePadding = tensorFlowSamePadding
+        weight = Tensor.randn([outChannels, inChannels / groups, kernelSize, kernelSize],
                               std: (2 / Float(fanOut)).squareRoot(), using: &rng, requiresGrad: true)
-        let bound = 1 / Float(inChannels * kernelSize * kernelSize).squareRoot()
+        let bound = 1 / Float(inChannels / groups * kernelSize * kernelSize).squareRoot()
         self.bias = bias ? Tensor.uniform([outChannels], low: -bound, high: bound, using: &rng, requiresGrad: true) : nil
         self.stride = stride
         self.padding = padding
@@ -24,7 +36,22 @@ public final class Conv2d: Module {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
+    /// The symmetric padding of a dense convolution of `x` (a plain `conv2d`, the case the
+    /// fused inference kernels cover), or nil for a grouped or asymmetrically padded one.
+    public func densePadding(for x: Tensor) -> Int? { groups == 1 ? padding(for: x).symmetricValue : nil }
+
+    /// The padding applied to an input of `x`'s size.
+    public func padding(for x: Tensor) -> ConvPadding {
+        guard tensorFlowSamePadding else { return .symmetric(padding) }
+        return .tensorFlowSame(height: x.shape[2], width: x.shape[3], kernelHeight: weight.shape[2],
+                               kernelWidth: weight.shape[3], stride: stride)
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, weight: weight, bias: bias) }
+
+    /// This layer's convolution with other weights (e.g. a BatchNorm folded in).
+    func callAsFunction(_ x: Tensor, weight w: Tensor, bias b: Tensor?) -> Tensor {
+        if let p = densePadding(for: x) { return conv2d(x, weight: w, bias: b, stride: stride, padding: p) }
+        return groupedConv2d(x, weight: w, bias: b, stride: stride, padding: padding(for: x), groups: groups)
     }
 }

@@ -15,7 +15,7 @@ import ScalpelEngine
 /// the ops run and record their graph, with the ReLU fused into the BatchNorm pass or into
 /// the residual add. Both paths agree up to float rounding.
 func convBatchNorm(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, residual: Tensor? = nil, relu: Bool) -> Tensor {
-    guard InferenceFusion.isEnabled, bn.isFixedAffine,
+    guard InferenceFusion.isEnabled, bn.isFixedAffine, let padding = conv.densePadding(for: x),
           !GradMode.isEnabled || ![x, conv.weight, conv.bias, bn.weight, bn.bias, residual].contains(where: { $0?.requiresGrad == true })
     else {
         guard let residual else { return bn(conv(x), relu: relu) }
@@ -23,7 +23,7 @@ func convBatchNorm(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, residual: Ten
         return relu ? y.addingReLU(residual) : y + residual
     }
     let (w, b) = bn.foldedIntoConvolution(conv)
-    return conv2dInference(x, weight: w, bias: b, stride: conv.stride, padding: conv.padding, residual: residual, relu: relu)
+    return conv2dInference(x, weight: w, bias: b, stride: conv.stride, padding: padding, residual: residual, relu: relu)
 }
 
 /// Whether frozen conv → BatchNorm → ReLU units run fused in evaluation mode: on unless the

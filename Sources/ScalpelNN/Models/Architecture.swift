@@ -2,7 +2,8 @@ import ScalpelEngine
 
 /// The architectures Scalpel builds by name, with the options every command shares.
 public struct ModelConfiguration: Sendable, Equatable, Codable {
-    /// `resnet26` (also `resnet8/14/20/32`), `resnet18`, `resnet50`, `vit`, `mlp2`.
+    /// `resnet26` (also `resnet8/14/20/32`), `resnet18/34/50/101`, `efficientnet-lite0`…`4`,
+    /// `mobilenet_v2`, `vit`, `mlp2`.
     public var architecture: String
     public var inChannels: Int
     public var classes: Int
@@ -24,8 +25,9 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
     }
 
     /// The names `build()` accepts.
-    public static let architectures = ["resnet8", "resnet14", "resnet20", "resnet26", "resnet32", "resnet18", "resnet50",
-                                       "vit", "vit-tiny", "mlp2"]
+    public static let architectures = ["resnet8", "resnet14", "resnet20", "resnet26", "resnet32", "resnet18", "resnet34", "resnet50",
+                                       "resnet101", "efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2",
+                                       "efficientnet-lite3", "efficientnet-lite4", "mobilenet_v2", "vit", "vit-tiny", "mlp2"]
 
     /// A freshly initialized model.
     public func build() throws -> BlockModel {
@@ -34,10 +36,14 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
             let depth = Int(architecture.dropFirst("resnet".count))!
             return CIFARResNet(inChannels: inChannels, classes: classes, width: width,
                                blocksPerStage: (depth - 2) / 6, seed: seed)
-        case "resnet18":
-            return TorchvisionResNet(.resnet18, inChannels: inChannels, classes: classes, seed: seed)
-        case "resnet50":
-            return TorchvisionResNet(.resnet50, inChannels: inChannels, classes: classes, seed: seed)
+        case "resnet18", "resnet34", "resnet50", "resnet101":
+            let depth = TorchvisionResNet.Depth(rawValue: Int(architecture.dropFirst("resnet".count))!)!
+            return TorchvisionResNet(depth, inChannels: inChannels, classes: classes, seed: seed)
+        case "efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2", "efficientnet-lite3", "efficientnet-lite4":
+            let size = EfficientNetLite.Size(rawValue: Int(architecture.dropFirst("efficientnet-lite".count))!)!
+            return EfficientNetLite(size, inChannels: inChannels, classes: classes, seed: seed)
+        case "mobilenet_v2":
+            return MobileNetV2(inChannels: inChannels, classes: classes, seed: seed)
         case "vit", "vit-tiny":
             let patch = imageSize % 4 == 0 ? 4 : (imageSize % 7 == 0 ? 7 : 1)
             return VisionTransformer(imageSize: imageSize, patchSize: patch, inChannels: inChannels, classes: classes,

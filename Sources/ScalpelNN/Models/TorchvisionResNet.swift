@@ -4,12 +4,27 @@ import ScalpelEngine
 /// torchvision `state_dict` saved as safetensors loads unchanged.
 ///
 /// 7×7 stride-2 stem convolution + BN + ReLU + 3×3 stride-2 max-pool; four stages
-/// (64, 128, 256, 512 channels; stride 2 from stage 2) of BasicBlocks (ResNet-18: 2-2-2-2)
-/// or Bottlenecks (ResNet-50: 3-4-6-3, expansion 4); global average pooling; a linear head.
+/// (64, 128, 256, 512 channels; stride 2 from stage 2) of BasicBlocks (ResNet-18: 2-2-2-2,
+/// ResNet-34: 3-4-6-3) or Bottlenecks (ResNet-50: 3-4-6-3, ResNet-101: 3-4-23-3, expansion 4);
+/// global average pooling; a linear head.
 ///
 /// Blocks for surgery: `stem` (conv1, bn1), `block1`…`block4` (layer1…layer4), `last` (fc).
 public final class TorchvisionResNet: BlockModel {
-    public enum Depth: Int, Sendable { case resnet18 = 18, resnet34 = 34, resnet50 = 50 }
+    public enum Depth: Int, Sendable, CaseIterable {
+        case resnet18 = 18, resnet34 = 34, resnet50 = 50, resnet101 = 101
+
+        /// Residual blocks per stage.
+        public var blocksPerStage: [Int] {
+            switch self {
+            case .resnet18: [2, 2, 2, 2]
+            case .resnet34, .resnet50: [3, 4, 6, 3]
+            case .resnet101: [3, 4, 23, 3]
+            }
+        }
+
+        /// Whether the blocks are bottlenecks (1×1, 3×3, 1×1 ×4) rather than two 3×3 convolutions.
+        public var usesBottlenecks: Bool { rawValue >= 50 }
+    }
     public let depth: Depth
     public let conv1: Conv2d
     public let bn1: BatchNorm2d
@@ -22,13 +37,13 @@ public final class TorchvisionResNet: BlockModel {
         self.depth = depth
         conv1 = Conv2d(inChannels, 64, kernelSize: 7, stride: 2, padding: 3, rng: &rng)
         bn1 = BatchNorm2d(64)
-        let counts: [Int] = depth == .resnet18 ? [2, 2, 2, 2] : [3, 4, 6, 3]
+        let counts = depth.blocksPerStage
         var inC = 64
         var stages: [Module] = []
         var forwards: [(Tensor) -> Tensor] = []
         for (s, n) in counts.enumerated() {
             let w = 64 << s
-            if depth == .resnet50 {
+            if depth.usesBottlenecks {
                 var blocks: [Bottleneck] = []
                 for b in 0..<n {
                     blocks.append(Bottleneck(inC, w, stride: s > 0 && b == 0 ? 2 : 1, rng: &rng))

@@ -47,9 +47,9 @@ extension BenchCommand {
             let table = EngineTable(threads: threads, batch: batch, quiet: options.json)
             let wanted = { (name: String) in filter.map { name.contains($0) } ?? true }
             for c in GemmCase.all where wanted(c.name) { table.add(bench.gemm(c)) }
-            for c in ConvCase.resnet26 where wanted(c.name) {
+            for c in ConvCase.resnet26 + ConvCase.depthwise where wanted(c.name) {
                 let oneDNN = KernelBackend.with(.fast) { bench.conv(c) }
-                guard KernelBackend.hasOneDNN else { oneDNN.forEach { table.add($0) }; continue }
+                guard KernelBackend.hasOneDNN, c.groups == 1 else { oneDNN.forEach { table.add($0) }; continue }
                 let blas = KernelBackend.with(.blas) { bench.conv(c, group: "conv-blas") }
                 for (a, b) in zip(oneDNN, blas) { table.add(a, beside: b) }
             }
@@ -104,17 +104,22 @@ struct KernelBench {
     func conv(_ c: ConvCase, group: String = "conv") -> [EngineResult] {
         var rng = RandomGenerator(seed: 2)
         let x = Tensor.randn([batch, c.inChannels, c.size, c.size], using: &rng).converted(to: .channelsLast)
-        let w = Tensor.randn([c.outChannels, c.inChannels, c.kernel, c.kernel], std: 0.1, using: &rng)
+        let w = Tensor.randn([c.outChannels, c.inChannels / c.groups, c.kernel, c.kernel], std: 0.1, using: &rng)
         let gy = Tensor.randn([batch, c.outChannels, c.outSize, c.outSize], using: &rng).converted(to: .channelsLast)
-        let op = { conv2d(x, weight: w, stride: c.stride, padding: c.padding) }
+        let grouped = c.groups > 1
+        let op = {
+            grouped ? groupedConv2d(x, weight: w, stride: c.stride, padding: .symmetric(c.padding), groups: c.groups)
+                : conv2d(x, weight: w, stride: c.stride, padding: c.padding)
+        }
+        let kernel = grouped ? "grouped_conv2d" : "conv2d"
         let flops = c.flops(batch: batch)
         let forward = Measure.samples(warmup: warmup, runs: runs) { withNoGrad { Measure.seconds { _ = op() } } }
         return [
             result(group, c.name, "forward", forward, flops: flops),
             result(group, c.name, "backward-data",
-                   backward(gradient: gy, through: [x], kernel: "conv2d.backward_data", op), flops: flops),
+                   backward(gradient: gy, through: [x], kernel: "\(kernel).backward_data", op), flops: flops),
             result(group, c.name, "backward-weights",
-                   backward(gradient: gy, through: [w], kernel: "conv2d.backward_weights", op), flops: flops),
+                   backward(gradient: gy, through: [w], kernel: "\(kernel).backward_weights", op), flops: flops),
         ]
     }
 

@@ -22,17 +22,20 @@ struct GemmCase {
     static let squareNames: Set<String> = Set(all.filter { $0.m == $0.n && $0.n == $0.k }.map(\.name))
 }
 
-/// A convolution of ResNet-26 (widths 16/32/64) on a size×size input, padding kernel/2, no bias.
+/// A convolution of ResNet-26 (widths 16/32/64) or a depthwise one of EfficientNet-Lite0 on a
+/// size×size input, padding kernel/2, no bias.
 struct ConvCase {
     let name: String
     let inChannels, outChannels, size, kernel, stride: Int
+    /// Channel groups (= channels for a depthwise convolution).
+    var groups = 1
 
     var padding: Int { kernel / 2 }
     var outSize: Int { (size + 2 * padding - kernel) / stride + 1 }
 
     /// 2·MACs of one pass (forward, backward-data and backward-weights all do the same work).
     func flops(batch: Int) -> Double {
-        2 * Double(batch * outChannels * outSize * outSize * inChannels * kernel * kernel)
+        2 * Double(batch * outChannels * outSize * outSize * inChannels / groups * kernel * kernel)
     }
 
     /// Every distinct convolution of ResNet-26 on a 1×28×28 input.
@@ -45,6 +48,15 @@ struct ConvCase {
         ConvCase(name: "3x3 32->64 s2 14x14", inChannels: 32, outChannels: 64, size: 14, kernel: 3, stride: 2),
         ConvCase(name: "1x1 32->64 s2 14x14", inChannels: 32, outChannels: 64, size: 14, kernel: 1, stride: 2),
         ConvCase(name: "3x3 64->64 7x7", inChannels: 64, outChannels: 64, size: 7, kernel: 3, stride: 1),
+    ]
+
+    /// EfficientNet-Lite0's depthwise convolutions at 224×224 (one per kernel, stride and stage
+    /// shape; symmetric padding here, where the network pads TensorFlow's way).
+    static let depthwise: [ConvCase] = [
+        ConvCase(name: "dw3x3 32 112x112", inChannels: 32, outChannels: 32, size: 112, kernel: 3, stride: 1, groups: 32),
+        ConvCase(name: "dw3x3 96 s2 112x112", inChannels: 96, outChannels: 96, size: 112, kernel: 3, stride: 2, groups: 96),
+        ConvCase(name: "dw5x5 240 28x28", inChannels: 240, outChannels: 240, size: 28, kernel: 5, stride: 1, groups: 240),
+        ConvCase(name: "dw5x5 672 s2 14x14", inChannels: 672, outChannels: 672, size: 14, kernel: 5, stride: 2, groups: 672),
     ]
 }
 
