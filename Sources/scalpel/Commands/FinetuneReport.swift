@@ -33,7 +33,7 @@ struct FinetuneReport {
     func printRun(_ run: RunResult, done: Int, total: Int) {
         var line = String(format: "  [%d/%d] seed %llu lr %g", done, total, run.seed, Double(run.learningRate))
         if let h = run.hyperparameter, let name = spec.hyperparameterName { line += String(format: " %@ %g", name, h) }
-        if spec.kind == .crossValidation, let block = run.selection { line += " → \(block)" }
+        if spec.choosesBlock, let block = run.selection { line += " → \(block)" }
         switch run.status {
         case .diverged:
             line += ": DIVERGED" + (run.epochs.isEmpty ? " in epoch 1" : " after epoch \(run.epochs.count)")
@@ -49,7 +49,7 @@ struct FinetuneReport {
         var header = "seed  chosen lr  " + (spec.hyperparameterName.map { String($0.prefix(9)).padding(toLength: 10, withPad: " ", startingAt: 0) } ?? "")
         header += "epoch  validation  test"
         if hasGroups { header += "     worst group" }
-        if spec.kind == .crossValidation { header += "  block" }
+        if spec.choosesBlock { header += "  block" }
         print(header)
         for seed in result.seeds {
             guard let r = result.chosen(seed: seed) else { print(String(format: "%-4llu  every run diverged", seed)); continue }
@@ -58,7 +58,7 @@ struct FinetuneReport {
             line += String(format: "%5d  %10@  %@", r.bestEpoch ?? 0, percent(r.bestValidationAccuracy ?? .nan),
                            percent(r.test?.accuracy ?? .nan))
             if hasGroups { line += "   " + percent(r.test?.worstGroupAccuracy ?? .nan) }
-            if spec.kind == .crossValidation { line += "  " + (r.selection ?? "?") }
+            if spec.choosesBlock { line += "  " + (r.selection ?? "?") }
             print(line)
         }
         let diverged = result.runs.filter { $0.status == .diverged }.count
