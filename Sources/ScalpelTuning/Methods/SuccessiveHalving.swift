@@ -23,8 +23,9 @@ import ScalpelNN
 ///    `cost` what was computed); the protocol then chooses the learning rate per seed by
 ///    validation, as for every method.
 ///
-/// Cost: in ResNet-26 units of one full fine-tuning epoch, about 2·Σ_b c_b + 3·(c₁ + c₂) +
-/// 10·c_win, against Cross-Val's 15·Σ_b c_b (c_b: the cost of an epoch training block b).
+/// Cost (ResNet-26, η = 3, E = 15), with c_b the cost of an epoch that trains block b: about
+/// 2·Σ_b c_b + 3·(c_s + c_t) + 10·c_w for survivors s, t and winner w, against Cross-Val's
+/// 15·Σ_b c_b and full fine-tuning's 15·c_all (c_stem, c_block1 ≈ c_all; later blocks less).
 public struct SuccessiveHalving: FineTuningMethod {
     /// The default reduction factor η.
     public static let defaultReduction = 3
