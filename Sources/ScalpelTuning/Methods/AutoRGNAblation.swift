@@ -22,8 +22,10 @@ public struct AutoRGNAblation: FineTuningMethod {
         case once
     }
 
+    /// The design choices changed from the paper's rule (empty: the paper's rule).
     public let changes: Set<Change>
 
+    /// Auto-RGN with `changes`.
     public init(changes: Set<Change>) { self.changes = changes }
 
     /// Parses `C+C…` (each a `Change`; at least one, none twice).
