@@ -27,6 +27,8 @@ final class ResumableRun {
     private(set) var records: [EpochRecord] = []
     private(set) var best: (epoch: Int, accuracy: Double, loss: Double, state: [String: Tensor])? = nil
     private(set) var status = RunStatus.done
+    /// The run's divergence rule (the protocol's), kept across turns so the first loss is the run's first.
+    private var divergence = DivergenceCheck()
     private(set) var forward = 0
     private(set) var backward = 0
     private(set) var seconds = 0.0
@@ -78,7 +80,7 @@ final class ResumableRun {
                 let loss = crossEntropy(model.forward(blocks: blocks, x), targets: y)
                 forward += idx.count * blocks.count
                 let value = loss.item
-                guard value.isFinite else { status = .diverged; break epochs }
+                guard !divergence.trainingLossDiverges(Double(value)) else { status = .diverged; break epochs }
                 model.zeroGrad()
                 loss.backward()
                 backward += idx.count * backwardBlocks
@@ -89,6 +91,7 @@ final class ResumableRun {
             if model.trainableParameters().contains(where: { $0.1.hasNonFinite }) { status = .diverged; break epochs }
             let validation = evaluate(model, on: data.validation)
             forward += data.validation.count * blocks.count
+            guard !DivergenceCheck.evaluationLossDiverges(validation.loss) else { status = .diverged; break epochs }
             records.append(EpochRecord(epoch: epochsTrained + 1, trainLoss: lossSum / Double(max(batches, 1)),
                                        validationAccuracy: validation.accuracy,
                                        trainableParameters: model.trainableParameterCount,
@@ -109,6 +112,7 @@ final class ResumableRun {
             session.model.restore(best.state)
             test = evaluate(session.model, on: data.test)
             forward += data.test.count * (session.model.blocks.count - data.startBlock)
+            if let loss = test?.loss, DivergenceCheck.evaluationLossDiverges(loss) { status = .diverged }
         }
         seconds += Date().timeIntervalSince(started)
         var result = RunResult(learningRate: point.learningRate, seed: point.seed, hyperparameter: point.hyperparameter,
