@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Testing
 @testable import scalpel
 
@@ -45,6 +46,14 @@ import Testing
         let base = ["analysis", "noise", "--checkpoint", "m.safetensors", "--shift", "fmnist-flip", "--scale", "1"]
         #expect(try parse(base + ["--lr", "1e-2,1e-3"], as: AnalysisNoiseCommand.self).lrs == "1e-2,1e-3")
         #expect(try parse(base + ["--lrs", "1e-4"], as: AnalysisNoiseCommand.self).lrs == "1e-4")
+    }
+
+    @Test func evalWritesToOutUnderEitherName() throws {
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("renamed-flag-eval.safetensors").path
+        let base = ["eval", "--checkpoint", "m.safetensors", "--input", "x.safetensors"]
+        #expect(try parse(base + ["--out", out], as: EvalCommand.self).output == out)
+        #expect(try parse(base + ["--output", out], as: EvalCommand.self).output == out)
+        #expect(throws: (any Error).self) { try Scalpel.parseAsRoot(base) }
     }
 
     @Test func oldSpellingsAreHiddenFromTheHelp() {

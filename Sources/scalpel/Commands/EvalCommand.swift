@@ -16,7 +16,7 @@ struct EvalCommand: ParsableCommand {
         its images, in one batch), preprocessed as the checkpoint's metadata records and the preprocessing \
         flags say.
 
-        OUTPUT receives `logits` [N, K]; with --labels also `loss` (mean cross-entropy); with --grads also \
+        The --out file receives `logits` [N, K]; with --labels also `loss` (mean cross-entropy); with --grads also \
         `grad.<name>` for every parameter.
 
         BatchNorm uses its running statistics unless --train-mode is given (then batch statistics, as \
@@ -33,7 +33,8 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var userData: UserDataFlags
 
-    @Option(name: .long, help: "Where to write the results (safetensors).")
+    @Option(name: [.customLong("out"), .customLong("output")],
+            help: "Where to write the results (safetensors). --output is the old spelling, deprecated.")
     var output: String
 
     @Flag(name: .long, help: "Read `labels` from INPUT and write the mean cross-entropy `loss`.")
@@ -47,7 +48,7 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         if grads && !labels { throw ValidationError("--grads needs --labels (the gradient is of the loss)") }
-        try OutputPath.check(output, flag: "--output", inputs: [.init("--checkpoint", checkpoint), .init("--input", input)])
+        try OutputPath.check(output, flag: "--out", inputs: [.init("--checkpoint", checkpoint), .init("--input", input)])
     }
 
     func run() throws {
