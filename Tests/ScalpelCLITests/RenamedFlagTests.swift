@@ -56,6 +56,14 @@ import Testing
         #expect(throws: (any Error).self) { try Scalpel.parseAsRoot(base) }
     }
 
+    @Test func dataPreviewTakesSplitSeed() throws {
+        let base = ["data", "preview", "--shift", "fmnist-flip", "--out",
+                    FileManager.default.temporaryDirectory.appendingPathComponent("renamed-flag-preview.png").path]
+        #expect(try parse(base + ["--split-seed", "3"], as: DataCommand.Preview.self).seed == 3)
+        #expect(try parse(base + ["--seed", "4"], as: DataCommand.Preview.self).seed == 4)
+        #expect(try parse(base, as: DataCommand.Preview.self).seed == 0)
+    }
+
     @Test func oldSpellingsAreHiddenFromTheHelp() {
         let finetune = Scalpel.helpMessage(for: FinetuneCommand.self, columns: 200)
         #expect(finetune.contains("--weight-decay") && finetune.contains("--tune-per-class") && finetune.contains("--test-per-class"))
