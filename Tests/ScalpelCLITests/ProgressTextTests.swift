@@ -22,3 +22,11 @@ import Testing
         #expect(ProgressText.duration(3720) == "1h02m")
     }
 }
+
+/// corruption-table's progress line on standard error.
+@Suite struct ProgressLineTests {
+    @Test func theLineNamesTheItemAndTheTimeLeft() {
+        #expect(ProgressText.line("cell", done: 12, total: 75, elapsed: 24, item: "fog 2") == "cell 12/75 (fog 2), about 2m06s left")
+        #expect(ProgressText.line("cell", done: 75, total: 75, elapsed: 99, item: "zigzag 5") == "cell 75/75 (zigzag 5)")
+    }
+}

@@ -17,3 +17,38 @@ enum ProgressText {
         return "\(s)s"
     }
 }
+
+extension ProgressText {
+    /// `cell 12/75 (fog 2), about 1m10s left`.
+    static func line(_ unit: String, done: Int, total: Int, elapsed: Double, item: String) -> String {
+        "\(unit) \(done)/\(total) (\(item))" + (timeLeft(elapsed: elapsed, done: done, total: total).map { ", about \($0) left" } ?? "")
+    }
+}
+
+/// Progress of a long command on standard error, so standard output stays the result: one line
+/// redrawn in place on a terminal, else a plain line every `every` items (a log file, a pipe).
+final class ProgressLine {
+    let unit: String
+    let total: Int
+    let every: Int
+    let redraws: Bool
+    let started = Date()
+
+    init(unit: String, total: Int, every: Int, redraws: Bool = isatty(STDERR_FILENO) == 1) {
+        self.unit = unit
+        self.total = total
+        self.every = max(1, every)
+        self.redraws = redraws
+    }
+
+    /// `done` items of `total` are finished, the last being `item`.
+    func update(done: Int, item: String) {
+        let text = ProgressText.line(unit, done: done, total: total, elapsed: Date().timeIntervalSince(started), item: item)
+        if redraws { write("\r\u{1B}[K" + text + (done == total ? "\n" : "")) }
+        else if done % every == 0 || done == total { write(text + "\n") }
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
