@@ -30,7 +30,9 @@ struct FinetuneReport {
               (noAdaptation.worstGroupAccuracy.map { ", worst group \(percent($0))" } ?? ""))
     }
 
-    func printRun(_ run: RunResult, done: Int, total: Int) {
+    /// One line per finished run; with `elapsed` (seconds since the first run started), the time
+    /// the remaining runs will take at the mean pace so far.
+    func printRun(_ run: RunResult, done: Int, total: Int, elapsed: Double? = nil) {
         var line = String(format: "  [%d/%d] seed %llu lr %g", done, total, run.seed, Double(run.learningRate))
         if let h = run.hyperparameter, let name = spec.hyperparameterName { line += String(format: " %@ %g", name, h) }
         if spec.choosesBlock, let block = run.selection { line += " → \(block)" }
@@ -41,7 +43,9 @@ struct FinetuneReport {
             line += ": best validation \(percent(run.bestValidationAccuracy ?? .nan)) at epoch \(run.bestEpoch ?? 0)"
             line += ", test \(percent(run.test?.accuracy ?? .nan))"
         }
-        print(line + String(format: " (%.1f s)", run.seconds))
+        line += String(format: " (%.1f s", run.seconds)
+        if let elapsed, let left = ProgressText.timeLeft(elapsed: elapsed, done: done, total: total) { line += "; about \(left) left" }
+        print(line + ")")
     }
 
     func printSummary(_ result: StudyResult, noAdaptation: Metrics, seconds: Double) {
