@@ -31,7 +31,7 @@ import ScalpelEngine
     /// parameters, with BN in the mode `policy` says.
     static func fineTune(_ model: CIFARResNet, selection: String, batchNorm policy: BatchNormPolicy) throws {
         try model.setTrainable(selection)
-        model.trainForFineTuning(batchNorm: policy)
+        model.train(batchNorm: policy)
         for step in 0..<2 {
             let (x, labels) = batch(seed: 100 + UInt64(step))
             model.zeroGrad()
@@ -60,7 +60,7 @@ import ScalpelEngine
 
     // MARK: - Round trip
 
-    @Test(arguments: [BatchNormPolicy.eval, .train])
+    @Test(arguments: [BatchNormPolicy.frozen, .updating])
     func basePlusPatchReproducesTheFineTunedModel(policy: BatchNormPolicy) throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -96,7 +96,7 @@ import ScalpelEngine
         let model = Self.smallResNet()
         let basePath = dir + "/base.safetensors", patchPath = dir + "/p.safetensors"
         try Checkpoint.save(model, to: basePath)
-        try Self.fineTune(model, selection: "block1", batchNorm: .train)
+        try Self.fineTune(model, selection: "block1", batchNorm: .updating)
         let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: "block1",
                                         method: "surgical", to: patchPath)
 
@@ -125,7 +125,7 @@ import ScalpelEngine
         let model = Self.smallResNet()
         let basePath = dir + "/base.safetensors", patchPath = dir + "/p.safetensors"
         try Checkpoint.save(model, to: basePath)
-        try Self.fineTune(model, selection: "block1", batchNorm: .eval)
+        try Self.fineTune(model, selection: "block1", batchNorm: .frozen)
         let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: "block1",
                                         method: "surgical", to: patchPath)
         #expect(!manifest.batchNormStatistics)
@@ -175,7 +175,7 @@ import ScalpelEngine
         let patchPath = dir + "/p.safetensors"
         try Checkpoint.save(model, to: basePath)
         try Checkpoint.save(Self.smallResNet(seed: 1), to: otherPath)
-        try Self.fineTune(model, selection: "block1", batchNorm: .eval)
+        try Self.fineTune(model, selection: "block1", batchNorm: .frozen)
         let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: "block1",
                                         method: "surgical", to: patchPath)
 
@@ -203,7 +203,7 @@ import ScalpelEngine
         let model = CIFARResNet(inChannels: 1, classes: 10, width: 1, blocksPerStage: 2)
         let basePath = dir + "/base.safetensors", patchPath = dir + "/p.safetensors"
         try Checkpoint.save(model, to: basePath)
-        try Self.fineTune(model, selection: "block1", batchNorm: .eval)
+        try Self.fineTune(model, selection: "block1", batchNorm: .frozen)
         try Patch.create(model: model, baseCheckpointPath: basePath, selection: "block1", method: "surgical",
                          to: patchPath)
 
@@ -243,7 +243,7 @@ import ScalpelEngine
         let model = Self.smallResNet()
         let basePath = dir + "/base.safetensors", patchPath = dir + "/p.safetensors"
         try Checkpoint.save(model, to: basePath)
-        try Self.fineTune(model, selection: "stem+block1", batchNorm: .train)
+        try Self.fineTune(model, selection: "stem+block1", batchNorm: .updating)
         let hyper = ["lr": "0.05", "epochs": "2", "batch_norm": "train", "optimizer": "sgd"]
         let metrics = ["accuracy": 0.625, "loss": 1.25e-3, "diverged_loss": .infinity]
         let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: "stem+block1",

@@ -128,7 +128,7 @@ extension ExperimentSpec {
             let count = fineTuningRunCount(shiftPlans: shiftPlans, methods: methodSpecs)
                 .addingClamped(adaptations.reduce(0) { $0 + $1.runs.count })
             check(count <= maximumRuns, "", "the grid has \(count == .max ? "more than \(Int.max)" : "\(count)") runs; "
-                  + "at most \(maximumRuns) are allowed (raise the cap with --max-runs, or shorten a list)")
+                  + "at most \(maximumRuns) are allowed (raise the cap on runs or shorten a list)")
         }
         guard errors.isEmpty else { throw SpecErrors(source: source, errors: errors) }
         var spec = self

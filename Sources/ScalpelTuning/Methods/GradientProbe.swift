@@ -19,7 +19,7 @@ enum GradientProbe {
         model.freeze()
         model.unfreeze(names)
         model.zeroGrad()
-        model.trainForFineTuning(batchNorm: batchNorm)
+        model.train(batchNorm: batchNorm)
         let (x, y) = examples.batch(indices)
         let logits = model.forward(blocks: examples.startBlock..<model.blocks.count, x)
         crossEntropy(logits, targets: y).backward()

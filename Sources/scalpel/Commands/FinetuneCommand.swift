@@ -72,7 +72,7 @@ struct FinetuneCommand: ParsableCommand {
     var seeds = "0,1,2"
 
     @Option(name: .long, help: "BatchNorm while fine-tuning: eval (running statistics, the authors' default) or train.")
-    var bn: BatchNormPolicy = .eval
+    var bn: BatchNormPolicy = .frozen
 
     @Flag(name: .long, help: "Random crops of the tuning images (disables the frozen-prefix cache).")
     var augment = false

@@ -17,7 +17,7 @@ try model.setTrainable("block1")
 print("trainable parameters: \(model.trainableParameterCount) of \(model.parameterCount)")
 let before = evaluate(model, on: test)
 let optimizer = Adam(learningRate: 1e-3)
-model.trainForFineTuning(batchNorm: .eval)
+model.train(batchNorm: .frozen)
 for step in 1...5 {
     model.zeroGrad()
     let loss = crossEntropy(model(tune.inputs), targets: tune.labels)
