@@ -189,7 +189,7 @@ struct FinetuneCommand: ParsableCommand {
         }
         let accuracy = rerun.test?.accuracy ?? .nan
         try Patch.create(model: session.model, baseCheckpointPath: checkpoint,
-                         selection: chosen.selection ?? spec.description, method: spec.description,
+                         selection: try chosen.selection.map(Selection.init(parsing:)), method: spec,
                          hyperparameters: ["lr": "\(chosen.learningRate)", "seed": "\(chosen.seed)",
                                            "epoch": "\(chosen.bestEpoch ?? 0)"],
                          metrics: ["test_accuracy": accuracy], to: path)

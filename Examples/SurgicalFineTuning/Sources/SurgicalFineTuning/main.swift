@@ -29,7 +29,7 @@ let after = evaluate(model, on: test)
 print("test accuracy: \(before.accuracy) before, \(after.accuracy) after")
 
 // Save what changed as a patch, apply it to a fresh copy of the checkpoint, compare the logits.
-let manifest = try Patch.create(model: model, baseCheckpointPath: checkpoint, selection: "block1",
+let manifest = try Patch.create(model: model, baseCheckpointPath: checkpoint, selection: .block("block1"),
                                 method: "surgical", to: patchPath)
 let restored = try PretrainedModel(path: checkpoint).model
 try Patch.apply(patchPath, to: restored, baseCheckpointPath: checkpoint)
