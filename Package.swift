@@ -103,5 +103,7 @@ let package = Package(
                                    .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ScalpelReportTests",
                     dependencies: ["ScalpelReport", "ScalpelExperiments", "ScalpelTuning", "ScalpelAdaptation"]),
+        // The command-line tool's help texts and flag spellings (the executable imported with @testable).
+        .testTarget(name: "ScalpelCLITests", dependencies: ["scalpel"], exclude: ["Help"]),
     ]
 )

@@ -74,7 +74,7 @@ def collect(args):
     if args.only in (None, "protocol"):
         cases += [["protocol", "--json", "--arch", args.arch] + p for p in PROTOCOLS]
     if args.only in (None, "model"):
-        cases += [["model", "--json", "--arch", args.arch, "--input", args.input, "--batch", str(args.batch),
+        cases += [["model", "--json", "--arch", args.arch, "--input", args.input, "--batch-size", str(args.batch),
                    "--mode", mode] for mode in MODES]
     raw = []
     for r in range(args.rounds):

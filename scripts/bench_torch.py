@@ -2,7 +2,7 @@
 """PyTorch's figures for the cases of `scalpel bench`, on the CPU, with the same JSON fields.
 
     python3 scripts/bench_torch.py engine [--threads T] [--json]
-    python3 scripts/bench_torch.py model --arch resnet26 --input 1x28x28 --batch 128 \
+    python3 scripts/bench_torch.py model --arch resnet26 --input 1x28x28 --batch-size 128 \
         --mode forward|all|SEL [--threads T] [--steps N] [--json]
     python3 scripts/bench_torch.py protocol --method all|last|surgical [--tune SEL] [--json]
 
@@ -301,13 +301,13 @@ def main():
     sub = parser.add_subparsers(dest="command", required=True)
     engine = sub.add_parser("engine", parents=[common], help="GEMM, conv2d passes and batch norm")
     engine.add_argument("--runs", type=int, default=15)
-    engine.add_argument("--batch", type=int, default=128)
+    engine.add_argument("--batch-size", "--batch", dest="batch", type=int, default=128)
     engine.add_argument("--filter", help="only cases whose name contains this text")
     engine.add_argument("--list", action="store_true", help="print the case names and exit")
     model = sub.add_parser("model", parents=[common], help="images/s of a forward pass or a training step")
     model.add_argument("--arch", default="resnet26")
     model.add_argument("--input", default="1x28x28", help="CxHxW")
-    model.add_argument("--batch", type=int, default=128)
+    model.add_argument("--batch-size", "--batch", dest="batch", type=int, default=128)
     model.add_argument("--classes", type=int, default=10)
     model.add_argument("--mode", default="forward", help="forward, all, or blocks joined by + (stem+block1, last)")
     model.add_argument("--steps", type=int)

@@ -23,7 +23,7 @@ def add_parser(sub, common):
     p.add_argument("--validation-size", type=int, default=2000)
     p.add_argument("--test-size", type=int, default=8000)
     p.add_argument("--epochs", type=int, default=15)
-    p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--batch-size", "--batch", dest="batch", type=int, default=64)
     p.add_argument("--eval-batch", type=int, default=500)
     p.add_argument("--layout", choices=["nchw", "channels_last"], default="channels_last")
     p.add_argument("--next-run", action="store_true", help="also time a second run (costs the same as the first)")

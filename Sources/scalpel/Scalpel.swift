@@ -11,12 +11,17 @@ struct Scalpel: ParsableCommand {
         commandName: "scalpel",
         abstract: "Surgical fine-tuning of neural networks on the CPU.",
         discussion: """
-        Fine-tune only the blocks of a pre-trained network that a distribution shift calls for
-        (Lee et al., "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023).
-        Set SCALPEL_THREADS to choose the number of threads. The OpenMP workers spin briefly
-        between kernels (GOMP_SPINCOUNT=3000 unless GOMP_SPINCOUNT or OMP_WAIT_POLICY is set).
-        SCALPEL_BACKEND=blas runs convolutions by im2col and BLAS instead of oneDNN.
-        Exit status: 0 success, 64 usage, 65 bad data, 70 internal error, 74 I/O (docs/limits.md).
+        Fine-tune only the blocks of a pre-trained network that a distribution shift calls for (Lee et al., \
+        "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023).
+
+        Environment:
+        - SCALPEL_THREADS: the number of threads.
+        - GOMP_SPINCOUNT, OMP_WAIT_POLICY: how long the OpenMP workers spin between kernels \
+        (GOMP_SPINCOUNT=3000 unless one of them is set).
+        - SCALPEL_BACKEND=blas: convolutions by im2col and BLAS instead of oneDNN.
+
+        Exit status: 0 success, 64 usage, 65 bad data, 70 internal error, 74 I/O (docs/limits.md). The flags \
+        of every command and shell completion: docs/cli.md.
         """,
         version: VersionText.version,
         subcommands: [DemoCommand.self, PretrainCommand.self, FinetuneCommand.self, InspectCommand.self, EvalCommand.self,

@@ -15,7 +15,7 @@ import Testing
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["finetune", "--checkpoint", checkpoint, "--shift", "fmnist-flip", "--method", method,
-                             "--target-size", "4", "--test-size", "8", "--epochs", "2", "--batch-size", "8",
+                             "--tune-per-class", "4", "--test-per-class", "8", "--epochs", "2", "--batch-size", "8",
                              "--lr", "1e-2,1e-3", "--seeds", seeds, "--data-dir", dir + "/data"]
         let out = Pipe()
         process.standardOutput = out

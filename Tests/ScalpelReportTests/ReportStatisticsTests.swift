@@ -44,13 +44,15 @@ import ScalpelExperiments
         // shiftB: last 0.67 (1), all = block1 = 0.60 (tied: 2.5 each).
         // Average: all (2 + 2.5)/2 = 2.25, last (3 + 1)/2 = 2, block1 (1 + 2.5)/2 = 1.75.
         let table = data.methodsTable(architecture: "resnet26", targetSize: 10)
-        #expect(table.header == ["method", "shiftA", "shiftB", "avg rank"])
+        // Cost: every run takes 1 s; all has 7 runs on shiftA (one diverged), the others 6:
+        // last and block1 (6/7 + 6/6) / 2 = 0.93.
+        #expect(table.header == ["method", "shiftA", "shiftB", "avg rank", "cost ×all"])
         #expect(table.rows == [
-            ["all", "82.0 (1.2)", "60.0 (0.0)", "2.25"],
-            ["last", "72.0 (2.0)", "67.0 (1.2)", "2.00"],
-            ["surgical:block1", "88.0 (1.2)", "60.0 (0.0)", "1.75"],
+            ["all", "82.0 (1.2)", "60.0 (0.0)", "2.25", "1.00×"],
+            ["last", "72.0 (2.0)", "67.0 (1.2)", "2.00", "0.93×"],
+            ["surgical:block1", "88.0 (1.2)", "60.0 (0.0)", "1.75", "0.93×"],
         ])
-        #expect(table.markdown.contains("| surgical:block1 | 88.0 (1.2) | 60.0 (0.0) | 1.75 |"))
+        #expect(table.markdown.contains("| surgical:block1 | 88.0 (1.2) | 60.0 (0.0) | 1.75 | 0.93× |"))
     }
 
     @Test func accuracyRelativeToFullFineTuning() {

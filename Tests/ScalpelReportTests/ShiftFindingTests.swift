@@ -32,6 +32,13 @@ import Testing
         #expect(note.hasPrefix("Output-level shift") && note.contains("last (+62.6 vs all): agrees."))
     }
 
+    @Test func stemPlusBlock1CountsAsTheFirstBlock() throws {
+        let means: [(method: String, accuracy: Double)] = [("all", 0.86), ("surgical:stem+block1", 0.85), ("surgical:block1", 0.87),
+                                                           ("surgical:block2", 0.84), ("last", 0.80)]
+        let note = try #require(ShiftFinding.note(shift: "fmnist-c:gaussian_noise:5", means: means))
+        #expect(note.hasSuffix("surgical:block1 (+1.0 vs all): agrees."))
+    }
+
     @Test func unknownShiftsAndTablesWithoutBlocksGetNoNote() {
         #expect(ShiftFinding.note(shift: "my-folder-shift", means: means([0.8, 0.9])) == nil)
         #expect(ShiftFinding.note(shift: "fmnist-flip", means: [(method: "all", accuracy: 0.5)]) == nil)

@@ -6,7 +6,7 @@ import ScalpelNN
     @Test func parsesEveryForm() throws {
         for text in ["all", "last", "surgical:block1", "surgical:stem+block1", "cross-val",
                      "gradual-unfreeze:first-to-last", "gradual-unfreeze:last-to-first", "l1sp", "auto-rgn",
-                     "auto-rgn:authors", "auto-snr"] {
+                     "auto-rgn:authors", "auto-snr", "successive-halving", "successive-halving:2"] {
             #expect(try MethodSpec(parsing: text).description == text)
         }
         #expect(try MethodSpec(parsing: "l1sp").hyperparameterName == "lambda")
@@ -25,6 +25,9 @@ import ScalpelNN
         #expect(message("gradual-unfreeze:sideways").contains("first-to-last or last-to-first"))
         #expect(message("auto-rgn:mine").contains("paper or authors"))
         #expect(message("all:block1").contains("takes no"))
+        for bad in ["successive-halving:1", "successive-halving:9", "successive-halving:three"] {
+            #expect(message(bad).contains("integer η from 2 to 8"), "\(bad)")
+        }
     }
 
     @Test func selectionIsResolvedAgainstTheModel() throws {
@@ -35,5 +38,8 @@ import ScalpelNN
         let authors = try MethodSpec(parsing: "auto-rgn:authors").method(for: model)
         #expect(authors.candidates(in: model).allSatisfy { !$0.contains("bn") && !$0.contains("downsample.1") })
         #expect(authors.candidates(in: model).count == model.namedParameters().count - batchNormParameterNames(model).count)
+        let halving = try MethodSpec(parsing: "successive-halving:2").method(for: model)
+        #expect((halving as? SuccessiveHalving)?.reduction == 2)
+        #expect((try MethodSpec(parsing: "successive-halving").method(for: model) as? SuccessiveHalving)?.reduction == 3)
     }
 }

@@ -2,20 +2,25 @@ import ScalpelTuning
 
 extension ReportData {
     /// The paper's Table 4 for one architecture and target size: methods × shifts, each cell the
-    /// mean (standard error) of test accuracy over seeds at the protocol's choice, and each
-    /// method's average rank over the shifts (`averageRanks`, ties sharing their mean rank).
+    /// mean (standard error) of test accuracy over seeds at the protocol's choice, each
+    /// method's average rank over the shifts (`averageRanks`, ties sharing their mean rank), and
+    /// the wall-clock cost of its grid relative to `all`'s (`relativeCosts`). When successive
+    /// halving ran beside Cross-Val, the note ends with its gap to Cross-Val and both costs.
     public func methodsTable(architecture: String, targetSize: Int) -> Table {
         let columns = self.columns(architecture: architecture)
         let ranks = averageRanks(meanScores(architecture: architecture, targetSize: targetSize))
+        let costs = relativeCosts(architecture: architecture, targetSize: targetSize)
         let rows = methods.filter { m in columns.contains { cell($0, targetSize: targetSize, method: m) != nil } }
             .map { method in
                 [method] + columns.map { Format.percent(cell($0, targetSize: targetSize, method: method)?.testAccuracy) }
-                    + [Format.rank(ranks[method])]
+                    + [Format.rank(ranks[method]), Format.ratio(costs[method])]
             }
+        var note = "Mean (standard error) over seeds, in %, at the grid point with the best validation " +
+            "accuracy per seed; average rank over shifts (1 = best); cost: wall seconds of the method's " +
+            "whole grid over those of all's, mean over shifts (same machine and threads)."
+        if let selection = selectionNote(architecture: architecture, targetSize: targetSize) { note += " " + selection }
         return Table(title: "Test accuracy, \(architecture), \(targetSize) tune examples per class",
-                     header: ["method"] + columns.map(\.label) + ["avg rank"], rows: rows,
-                     note: "Mean (standard error) over seeds, in %, at the grid point with the best validation " +
-                        "accuracy per seed; average rank over shifts (1 = best).")
+                     header: ["method"] + columns.map(\.label) + ["avg rank", "cost ×all"], rows: rows, note: note)
     }
 
     /// Mean test accuracy by column label, then method (the input of `averageRanks`).

@@ -5,8 +5,8 @@ import ScalpelData
 /// The paper (Figure 2) finds the best block to tune follows the level of the shift: the first
 /// block for input-level shifts (corruptions), a middle block for feature-level shifts (new
 /// subpopulations), the last layer for output-level shifts (flipped labels, spurious attributes).
-/// For a table's methods, "first" is the first `surgical:` method in the table's order, "middle"
-/// any later `surgical:` method, and "last" the `last` method.
+/// A method counts as the first block when its selection includes `stem` or `block1`, as the last
+/// layer when it is `last` (or selects `last` alone), and as a middle block otherwise.
 public enum ShiftFinding {
     /// The sentence under a shift's table, or nil when the shift's level is unknown (a user's own
     /// data set) or the table has no surgical methods to compare.
@@ -17,10 +17,12 @@ public enum ShiftFinding {
         guard let level = (try? ShiftSpec(parsing: shift))?.level else { return nil }
         let surgical = means.filter { $0.method.hasPrefix("surgical:") || $0.method == "last" }
         guard let best = surgical.max(by: { $0.accuracy < $1.accuracy }) else { return nil }
-        let firstSurgical = means.first { $0.method.hasPrefix("surgical:") }?.method
         let all = means.first { $0.method == "all" }?.accuracy
+        let parts = best.method.dropFirst("surgical:".count).split(separator: "+").map(String.init)
         let position: String
-        if best.method == "last" { position = "last" } else if best.method == firstSurgical { position = "first" } else {
+        if best.method == "last" || parts == ["last"] { position = "last" } else if parts.contains("stem") || parts.contains("block1") {
+            position = "first"
+        } else {
             position = "middle"
         }
         let versusAll = all.map { " (" + Format.points(best.accuracy - $0) + " vs all)" } ?? ""

@@ -13,6 +13,8 @@ import ScalpelNN
 /// | `l1sp` | all, plus λ·Σ‖θ − θ⁰‖₁ (hyperparameter λ) | L1SP.swift |
 /// | `auto-rgn`, `auto-rgn:authors` | per-tensor learning rates from relative gradient norms | AutoRGN.swift |
 /// | `auto-snr` | tensors with low gradient signal-to-noise frozen per epoch (hyperparameter: threshold) | AutoSNR.swift |
+/// | `auto-rgn-ablation:C+C…` | Auto-RGN with changes `max`, `no-bn`, `reset`, `once` (an investigation tool) | AutoRGNAblation.swift |
+/// | `successive-halving`, `successive-halving:η` | Cross-Val's block choice by successive halving (η = 2…8, default 3) | SuccessiveHalving.swift |
 public struct MethodSpec: Hashable, Codable, Sendable, CustomStringConvertible {
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case all, surgical, last
@@ -21,6 +23,8 @@ public struct MethodSpec: Hashable, Codable, Sendable, CustomStringConvertible {
         case l1sp
         case autoRGN = "auto-rgn"
         case autoSNR = "auto-snr"
+        case successiveHalving = "successive-halving"
+        case autoRGNAblation = "auto-rgn-ablation"
     }
 
     public var kind: Kind
@@ -56,6 +60,16 @@ public struct MethodSpec: Hashable, Codable, Sendable, CustomStringConvertible {
             guard argument == nil || AutoRGN.Variant(rawValue: argument!) != nil else {
                 throw MethodSpecError("auto-rgn variant '\(argument!)': expected paper or authors")
             }
+        case .autoRGNAblation:
+            guard let argument, !argument.isEmpty else {
+                throw MethodSpecError("'auto-rgn-ablation' needs changes: auto-rgn-ablation:max+no-bn (of max, no-bn, reset, once)")
+            }
+            _ = try AutoRGNAblation(parsing: argument)
+        case .successiveHalving:
+            guard argument == nil || Int(argument!).map(SuccessiveHalving.reductions.contains) == true else {
+                throw MethodSpecError("successive-halving reduction '\(argument!)': expected an integer η from " +
+                                      "\(SuccessiveHalving.reductions.lowerBound) to \(SuccessiveHalving.reductions.upperBound)")
+            }
         default:
             guard argument == nil else { throw MethodSpecError("method '\(head)' takes no ':\(argument!)'") }
         }
@@ -64,9 +78,13 @@ public struct MethodSpec: Hashable, Codable, Sendable, CustomStringConvertible {
 
     /// Every accepted form, for error messages and help.
     public static let forms = "all, last, surgical:SEL, cross-val, gradual-unfreeze:first-to-last, " +
-        "gradual-unfreeze:last-to-first, l1sp, auto-rgn, auto-rgn:authors, auto-snr"
+        "gradual-unfreeze:last-to-first, l1sp, auto-rgn, auto-rgn:authors, auto-snr, successive-halving[:η], " +
+        "auto-rgn-ablation:C+… (C: max, no-bn, reset, once)"
 
     public var description: String { argument.map { "\(kind.rawValue):\($0)" } ?? kind.rawValue }
+
+    /// Whether the method chooses one block per grid point (its runs' `selection` names it).
+    public var choosesBlock: Bool { kind == .crossValidation || kind == .successiveHalving }
 
     /// The name of the method's own hyperparameter, if it has one.
     public var hyperparameterName: String? {
@@ -98,6 +116,9 @@ public struct MethodSpec: Hashable, Codable, Sendable, CustomStringConvertible {
         case .l1sp: L1SP()
         case .autoRGN: AutoRGN(variant: argument.flatMap(AutoRGN.Variant.init) ?? .paper)
         case .autoSNR: AutoSNR()
+        case .autoRGNAblation: try AutoRGNAblation(parsing: argument ?? "")
+        case .successiveHalving:
+            SuccessiveHalving(reduction: argument.flatMap { Int($0) } ?? SuccessiveHalving.defaultReduction)
         }
     }
 }

@@ -67,8 +67,11 @@ public struct RunResult: Codable, Sendable {
     public var method: String?
     /// What the run trained: the selection (surgical methods), or the block Cross-Val chose.
     public var selection: String?
-    /// Cross-Val: each block's best validation accuracy at this grid point.
+    /// Cross-Val and successive halving: each block's best validation accuracy at this grid
+    /// point (successive halving: at the last epoch the block trained).
     public var candidateValidation: [String: Double]?
+    /// What the run computed, for methods that record it (successive halving).
+    public var cost: RunCost?
     public var learningRate: Float
     public var seed: UInt64
     /// A method-specific hyperparameter of the run (L1-SP's λ, Auto-SNR's threshold), if any.

@@ -12,13 +12,14 @@ struct AnalysisNoiseCommand: ParsableCommand {
         commandName: "noise",
         abstract: "Add Gaussian noise to one block of a checkpoint, fine-tune each block on clean data; print the grid.",
         discussion: """
-        Section 3.3 of the paper: for each block in --noise-blocks, the checkpoint with noise of scale
-        --scale (relative to each tensor's standard deviation) in that block's parameters is the
-        model to fine-tune; the data are clean: the held-out test images of the source side of
-        --shift with their original labels (fmnist-flip: clean Fashion-MNIST test images), split per
-        class into --tune-per-class / --validation-per-class / --test-per-class. Each selection of
-        --tune-blocks is fine-tuned with Adam (BatchNorm in eval mode, early stopping on validation)
-        at each --lrs; the cell reports test accuracy at the best validation accuracy.
+        Section 3.3 of the paper: for each block in --noise-blocks, the checkpoint with noise of scale --scale \
+        (relative to each tensor's standard deviation) in that block's parameters is the model to fine-tune; \
+        the data are clean: the held-out test images of the source side of --shift with their original labels \
+        (fmnist-flip: clean Fashion-MNIST test images), split per class into --tune-per-class / \
+        --validation-per-class / --test-per-class.
+
+        Each selection of --tune-blocks is fine-tuned with Adam (BatchNorm in eval mode, early stopping on \
+        validation) at each --lr; the cell reports test accuracy at the best validation accuracy.
         """)
 
     @OptionGroup var model: ModelOptions
@@ -38,8 +39,11 @@ struct AnalysisNoiseCommand: ParsableCommand {
     @Option(name: .customLong("tune-blocks"), help: "Comma-separated selections to fine-tune, one column each.")
     var tuneBlocks = "stem,block1,block2,block3,last,all"
 
-    @Option(name: .long, help: "Comma-separated learning rates (Adam); each cell keeps the best on validation.")
+    @Option(name: .customLong("lr"), help: "Comma-separated learning rates (Adam); each cell keeps the best on validation.")
     var lrs = "1e-3"
+
+    @Option(name: .customLong("lrs"), help: .hidden)
+    var oldLearningRates: String?
 
     @Option(name: .long, help: "Fine-tuning epochs.")
     var epochs = 3
@@ -68,12 +72,13 @@ struct AnalysisNoiseCommand: ParsableCommand {
     var learningRates: [Float] { lrs.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) } }
     func list(_ text: String) -> [String] { text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
 
-    func validate() throws {
+    mutating func validate() throws {
+        RenamedFlag("--lrs", to: "--lr").resolve(&lrs, old: oldLearningRates)
         if let json { try OutputPath.check(json, flag: "--json", inputs: [], allowsStandardOutput: true) }
         guard scale >= 0 && scale.isFinite else { throw ValidationError("--scale must be a number ≥ 0, got \(scale)") }
         let rates = lrs.split(separator: ",")
         guard !rates.isEmpty, learningRates.count == rates.count, learningRates.allSatisfy({ $0 > 0 && $0.isFinite }) else {
-            throw ValidationError("--lrs must be comma-separated positive numbers, got '\(lrs)'")
+            throw ValidationError("--lr must be comma-separated positive numbers, got '\(lrs)'")
         }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }

@@ -7,12 +7,14 @@ struct AnalysisTheoryCommand: ParsableCommand {
         commandName: "theory",
         abstract: "Propositions 1-2 and Theorem 1 on synthetic data with a two-layer network; print the tables.",
         discussion: """
-        Input perturbation x → Ax and label perturbation y → −y with a ReLU network
-        f(x) = vᵀ relu(Bx) (8 inputs, 6 hidden units for x → Ax and 2 for y → −y, 16 target examples): final target loss (MSE)
-        of tuning the first layer, the last layer or both, and the lower bound the construction
-        proves for the tuning that cannot fit. Theorem 1 with a linear network and a 1-dimensional
-        representation, target inputs adding 2 new directions, 8 target examples: held-out target
-        loss over gradient-descent steps for first-layer, full and last-layer tuning.
+        Input perturbation x → Ax and label perturbation y → −y with a ReLU network f(x) = vᵀ relu(Bx) (8 \
+        inputs, 6 hidden units for x → Ax and 2 for y → −y, 16 target examples): final target loss (MSE) of \
+        tuning the first layer, the last layer or both, and the lower bound the construction proves for the \
+        tuning that cannot fit.
+
+        Theorem 1 with a linear network and a 1-dimensional representation, target inputs adding 2 new \
+        directions, 8 target examples: held-out target loss over gradient-descent steps for first-layer, full \
+        and last-layer tuning.
         """)
 
     @Option(name: .long, help: "Seed of the constructions.")

@@ -11,16 +11,15 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Benchmark the engine's kernels and ResNet training steps (use a release build).",
         discussion: """
-        engine  GFLOP/s of SGEMM and of conv2d forward, backward-data and
-                backward-weights on ResNet-26's layer shapes (batch 128, 28x28
-                input); batch-norm and elementwise times.
-        model   images/s of an eval forward pass, or of a training step
-                (forward, cross-entropy, backward, Adam) with a selection of
-                trainable blocks; peak memory.
+        Benchmarks:
+        - engine: GFLOP/s of SGEMM and of conv2d forward, backward-data and backward-weights on ResNet-26's \
+        layer shapes (batch 128, 28x28 input); batch-norm and elementwise times.
+        - model: images/s of an eval forward pass, or of a training step (forward, cross-entropy, backward, \
+        Adam) with a selection of trainable blocks; peak memory.
 
-        Build with `swift build -c release --product scalpel` (debug builds are
-        10-100x slower). `make bench` runs both and PyTorch's twin
-        (scripts/bench_torch.py) and prints the ratios (scripts/bench_compare.py).
+        Build with `swift build -c release --product scalpel` (debug builds are 10-100x slower). `make bench` \
+        runs engine and model and PyTorch's twin (scripts/bench_torch.py) and prints the ratios \
+        (scripts/bench_compare.py).
         """,
         subcommands: [EngineBench.self, ModelBench.self, ProtocolBench.self, DataBench.self])
 }

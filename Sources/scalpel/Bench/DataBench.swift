@@ -9,9 +9,9 @@ extension BenchCommand {
             commandName: "data",
             abstract: "Images/s of reading a data path (decode + preprocess, as finetune --target does) and peak memory.",
             discussion: """
-            Reads PATH --runs times (after one untimed read) and prints the median images/s and the
-            process's peak resident memory. scripts/bench_data_torch.py does the same with PIL,
-            torchvision's ImageFolder and a DataLoader (num_workers 0) for comparison.
+            Reads PATH --runs times (after one untimed read) and prints the median images/s and the process's \
+            peak resident memory. scripts/bench_data_torch.py does the same with PIL, torchvision's \
+            ImageFolder and a DataLoader (num_workers 0) for comparison.
             """)
 
         @Argument(help: "An image folder, split folder, .npz, .safetensors, .npy pair or .csv.")

@@ -8,21 +8,23 @@ extension BenchCommand {
             commandName: "engine",
             abstract: "GFLOP/s of SGEMM and conv2d passes on ResNet-26's shapes; batch-norm, ReLU, add times.",
             discussion: """
-            Each case runs --warmup times untimed, then --runs times; the figure is
-            the median run. FLOPs = 2·MACs, the same for all three convolution
-            passes. Activations are channels-last (the engine's layout); each pass
-            is timed alone:
-              forward           no gradient recorded;
-              backward-data     only the input requires a gradient;
-              backward-weights  only the weight requires a gradient
-                                (the forward pass before a backward is untimed).
-            Times include what the op does around its kernel (weight reorders,
-            allocation) but not the copy of a leaf's gradient into .grad. The
-            stem's backward-data never runs in training (images need no gradient).
-            "of peak" is the share of the best square SGEMM figure. Convolutions
-            run on both fast backends: oneDNN, then im2col with BLAS GEMM (the
-            backend without oneDNN, SCALPEL_BACKEND=blas) in the last three columns;
-            "blas/onednn" is the ratio of their times.
+            Each case runs --warmup times untimed, then --runs times; the figure is the median run. FLOPs = \
+            2·MACs, the same for all three convolution passes. Activations are channels-last (the engine's \
+            layout).
+
+            Each pass is timed alone:
+            - forward: no gradient recorded.
+            - backward-data: only the input requires a gradient.
+            - backward-weights: only the weight requires a gradient (the forward pass before a backward is \
+            untimed).
+
+            Times include what the op does around its kernel (weight reorders, allocation) but not the copy of \
+            a leaf's gradient into .grad. The stem's backward-data never runs in training (images need no \
+            gradient). "of peak" is the share of the best square SGEMM figure.
+
+            Convolutions run on both fast backends: oneDNN, then im2col with BLAS GEMM (the backend without \
+            oneDNN, SCALPEL_BACKEND=blas) in the last three columns; "blas/onednn" is the ratio of their \
+            times.
             """)
 
         @OptionGroup var options: BenchOptions
@@ -30,15 +32,19 @@ extension BenchCommand {
         @Option(name: .long, help: "Timed runs per case.")
         var runs: Int = 15
 
-        @Option(name: .long, help: "Batch size of the convolution, batch-norm and elementwise cases.")
+        @Option(name: .customLong("batch-size"), help: "Batch size of the convolution, batch-norm and elementwise cases.")
         var batch: Int = 128
+
+        @Option(name: .customLong("batch"), help: .hidden)
+        var oldBatch: Int?
 
         @Option(name: .long, help: "Only cases whose name contains this text (e.g. 16->16, sgemm, bn).")
         var filter: String?
 
-        func validate() throws {
+        mutating func validate() throws {
+            RenamedFlag("--batch", to: "--batch-size").resolve(&batch, old: oldBatch)
             guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
-            guard batch >= 2 else { throw ValidationError("--batch must be at least 2, got \(batch)") }
+            guard batch >= 2 else { throw ValidationError("--batch-size must be at least 2, got \(batch)") }
         }
 
         func run() throws {

@@ -10,16 +10,16 @@ extension BenchCommand {
             commandName: "model",
             abstract: "Images/s of an eval forward pass or a training step, and peak memory.",
             discussion: """
-            --mode forward  eval mode, no gradient recorded (evaluation speed).
-            --mode all      a training step: forward in train mode (batch
-                            statistics), cross-entropy, backward, Adam; every
-                            parameter trains.
-            --mode SEL      the same step with only the selection SEL trainable
-                            (stem+block1, block3, last, ...): frozen layers run
-                            forward only and get no gradient.
-            Inputs and labels are random (seeded). Figures: the median step after
-            --warmup steps; the peak resident memory of the process (VmHWM) and
-            the buffer pool's peak (bytes of live tensors during the timed steps).
+            Modes (--mode):
+            - forward: eval mode, no gradient recorded (evaluation speed).
+            - all: a training step: forward in train mode (batch statistics), cross-entropy, backward, Adam; \
+            every parameter trains.
+            - a selection SEL (stem+block1, block3, last, ...): the same step with only SEL trainable; frozen \
+            layers run forward only and get no gradient.
+
+            Inputs and labels are random (seeded). Figures: the median step after --warmup steps; the peak \
+            resident memory of the process (VmHWM) and the buffer pool's peak (bytes of live tensors during \
+            the timed steps).
             """)
 
         @OptionGroup var options: BenchOptions
@@ -30,8 +30,11 @@ extension BenchCommand {
         @Option(name: .long, help: "Input shape CxHxW, e.g. 1x28x28 or 3x32x32.")
         var input: String = "1x28x28"
 
-        @Option(name: .long, help: "Batch size.")
+        @Option(name: .customLong("batch-size"), help: "Batch size.")
         var batch: Int = 128
+
+        @Option(name: .customLong("batch"), help: .hidden)
+        var oldBatch: Int?
 
         @Option(name: .long, help: "Number of classes.")
         var classes: Int = 10
@@ -42,12 +45,13 @@ extension BenchCommand {
         @Option(name: .long, help: "Timed steps (default 20 for forward, 10 for training).")
         var steps: Int?
 
-        func validate() throws {
+        mutating func validate() throws {
+            RenamedFlag("--batch", to: "--batch-size").resolve(&batch, old: oldBatch)
             _ = try inputShape()
             guard ModelConfiguration.architectures.contains(arch) else {
                 throw ValidationError("--arch '\(arch)' is not one of \(ModelConfiguration.architectures.joined(separator: ", "))")
             }
-            guard batch >= 2 else { throw ValidationError("--batch must be at least 2 (batch statistics), got \(batch)") }
+            guard batch >= 2 else { throw ValidationError("--batch-size must be at least 2 (batch statistics), got \(batch)") }
             if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
         }
 

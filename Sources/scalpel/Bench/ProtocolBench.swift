@@ -11,13 +11,14 @@ extension BenchCommand {
             commandName: "protocol",
             abstract: "Seconds for one run of the fine-tuning protocol (train, validate every epoch, test once).",
             discussion: """
-            One run as `scalpel finetune` does it: --epochs epochs of Adam on --tune-size images
-            in batches of --batch, validation accuracy after every epoch, the best epoch's state
-            evaluated once on the test set; BatchNorm in eval mode, so blocks below the first
-            trainable one run once per data set (surgery-aware execution; --no-cache turns it off).
-            Random 1x28x28 images and labels (seeded), from a randomly initialized model.
-            scripts/bench_torch.py protocol runs the same case in PyTorch the way the authors' code
-            does (validation and test evaluated after every epoch).
+            One run as `scalpel finetune` does it: --epochs epochs of Adam on --tune-size images in batches of \
+            --batch-size, validation accuracy after every epoch, the best epoch's state evaluated once on the \
+            test set; BatchNorm in eval mode, so blocks below the first trainable one run once per data set \
+            (surgery-aware execution; --no-cache turns it off). Random 1x28x28 images and labels (seeded), \
+            from a randomly initialized model.
+
+            scripts/bench_torch.py protocol runs the same case in PyTorch the way the authors' code does \
+            (validation and test evaluated after every epoch).
             """)
 
         @OptionGroup var options: BenchOptions
@@ -43,19 +44,23 @@ extension BenchCommand {
         @Option(name: .long, help: "Epochs.")
         var epochs = 15
 
-        @Option(name: .long, help: "Batch size.")
+        @Option(name: .customLong("batch-size"), help: "Batch size.")
         var batch = 64
+
+        @Option(name: .customLong("batch"), help: .hidden)
+        var oldBatch: Int?
 
         @Flag(name: .customLong("no-cache"), help: "Recompute frozen blocks every batch.")
         var noCache = false
 
-        func validate() throws {
+        mutating func validate() throws {
+            RenamedFlag("--batch", to: "--batch-size").resolve(&batch, old: oldBatch)
             guard ["all", "last", "surgical"].contains(method) else {
                 throw ValidationError("--method '\(method)': expected all, last or surgical")
             }
             if method == "surgical" && tune == nil { throw ValidationError("--method surgical needs --tune SEL") }
             for (flag, v) in [("--tune-size", tuneSize), ("--validation-size", validationSize), ("--test-size", testSize),
-                              ("--epochs", epochs), ("--batch", batch)] where v < 1 {
+                              ("--epochs", epochs), ("--batch-size", batch)] where v < 1 {
                 throw ValidationError("\(flag) must be positive, got \(v)")
             }
         }

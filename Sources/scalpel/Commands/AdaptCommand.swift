@@ -206,7 +206,7 @@ struct AdaptCommand: ParsableCommand {
         }
         print("adapt \(net.architecture) \(checkpoint) to \(shift): \(test.count) test images, \(Engine.threads) threads")
 
-        var lastPrint = Date()
+        var lastPrint = Date(), adaptationStarted = Date()
         let outcome = try AdaptationRun.run(net, on: test, settings: settings, seed: seed, every: interval) { event in
             switch event {
             case .baselines(let b):
@@ -215,6 +215,7 @@ struct AdaptCommand: ParsableCommand {
                     print(String(format: "BatchNorm prior %g only (no gradient step): %.2f%%", n, 100 * p))
                 }
             case .started(let tensors, let parameters):
+                adaptationStarted = Date()
                 let o = settings.optimizer
                 if settings.method == .memo {
                     print("MEMO \(settings.mode.rawValue), tuning \(settings.selection): \(tensors) tensors (\(parameters) parameters), " +
@@ -226,8 +227,10 @@ struct AdaptCommand: ParsableCommand {
             case .progress(let seen, let accuracy):
                 if Date().timeIntervalSince(lastPrint) > 15 {
                     lastPrint = Date()
-                    print(String(format: "  … %d/%d images, accuracy so far %.2f%% (%.0f s)", seen, test.count, 100 * accuracy,
-                                 Date().timeIntervalSince(started)))
+                    let left = ProgressText.timeLeft(elapsed: Date().timeIntervalSince(adaptationStarted), done: seen,
+                                                     total: test.count).map { "; about \($0) left" } ?? ""
+                    print(String(format: "  … %d/%d images, accuracy so far %.2f%% (%.0f s", seen, test.count, 100 * accuracy,
+                                 Date().timeIntervalSince(started)) + left + ")")
                 }
             }
         }

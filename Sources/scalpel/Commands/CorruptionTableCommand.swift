@@ -47,11 +47,13 @@ struct CorruptionTableCommand: ParsableCommand {
         print("")
         print("| corruption | 1 | 2 | 3 | 4 | 5 |")
         print("|---|---|---|---|---|---|")
-        for name in Corruptions.names {
+        let progress = ProgressLine(unit: "cell", total: Corruptions.names.count * 5, every: 5)
+        for (row, name) in Corruptions.names.enumerated() {
             var cells: [String] = []
             for severity in 1...5 {
                 let corrupted = try CorruptionShift.corrupt(test, name: name, severity: severity)
                 cells.append(String(format: "%.1f", 100 * evaluate(net, on: ExampleSet(corrupted)).accuracy))
+                progress.update(done: 5 * row + cells.count, item: "\(name) \(severity)")
             }
             print("| \(name) | \(cells.joined(separator: " | ")) |")
         }

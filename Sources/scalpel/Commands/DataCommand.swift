@@ -59,10 +59,14 @@ struct DataCommand: ParsableCommand {
         @Option(name: .long, help: "Output PNG file.")
         var out: String
 
-        @Option(name: .long, help: "Seed of the target split.")
+        @Option(name: .customLong("split-seed"), help: "Seed of the target split.")
         var seed: UInt64 = 0
 
-        func validate() throws {
+        @Option(name: .customLong("seed"), help: .hidden)
+        var oldSeed: UInt64?
+
+        mutating func validate() throws {
+            RenamedFlag("--seed", to: "--split-seed").resolve(&seed, old: oldSeed)
             if path != nil && (userData.target != nil || shift != nil) { throw ValidationError("give PATH, --target or --shift, one of them") }
             var flags = userData
             if let path { flags.target = path }

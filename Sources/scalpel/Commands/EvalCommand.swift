@@ -11,12 +11,16 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Run a checkpoint on inputs from a safetensors file; write logits, loss and gradients.",
         discussion: """
-        INPUT holds a tensor `input` [N, C, H, W] (F32) and, with --labels, a tensor `labels` [N]
-        (I64 or F32). INPUT may also be your data (an image folder, .npz, .csv, … as `finetune
-        --target` takes; all its images, in one batch), preprocessed as the checkpoint's metadata
-        records and the preprocessing flags say. OUTPUT receives `logits` [N, K]; with --labels also `loss` (mean cross-entropy);
-        with --grads also `grad.<name>` for every parameter. BatchNorm uses its running statistics
-        unless --train-mode is given (then batch statistics, as PyTorch's model.train()).
+        INPUT holds a tensor `input` [N, C, H, W] (F32) and, with --labels, a tensor `labels` [N] (I64 or \
+        F32). INPUT may also be your data (an image folder, .npz, .csv, … as `finetune --target` takes; all \
+        its images, in one batch), preprocessed as the checkpoint's metadata records and the preprocessing \
+        flags say.
+
+        The --out file receives `logits` [N, K]; with --labels also `loss` (mean cross-entropy); with --grads also \
+        `grad.<name>` for every parameter.
+
+        BatchNorm uses its running statistics unless --train-mode is given (then batch statistics, as \
+        PyTorch's model.train()).
         """)
 
     @OptionGroup var model: ModelOptions
@@ -29,7 +33,8 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var userData: UserDataFlags
 
-    @Option(name: .long, help: "Where to write the results (safetensors).")
+    @Option(name: [.customLong("out"), .customLong("output")],
+            help: "Where to write the results (safetensors). --output is the old spelling, deprecated.")
     var output: String
 
     @Flag(name: .long, help: "Read `labels` from INPUT and write the mean cross-entropy `loss`.")
@@ -43,7 +48,7 @@ struct EvalCommand: ParsableCommand {
 
     func validate() throws {
         if grads && !labels { throw ValidationError("--grads needs --labels (the gradient is of the loss)") }
-        try OutputPath.check(output, flag: "--output", inputs: [.init("--checkpoint", checkpoint), .init("--input", input)])
+        try OutputPath.check(output, flag: "--out", inputs: [.init("--checkpoint", checkpoint), .init("--input", input)])
     }
 
     func run() throws {

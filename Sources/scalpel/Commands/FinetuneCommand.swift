@@ -11,12 +11,17 @@ struct FinetuneCommand: ParsableCommand {
         commandName: "finetune",
         abstract: "Fine-tune a pre-trained checkpoint on a shift's target data with one method and the paper's protocol.",
         discussion: """
-        For every seed, every learning rate of the grid (and every value of the method's own
-        hyperparameter: --lambda for l1sp, --threshold for auto-snr) is one run from the
-        checkpoint: EPOCHS epochs on the tuning set, target validation accuracy after each, the
-        best epoch's state kept and evaluated once on the test set. Per seed the run with the best
-        validation accuracy is chosen; the table shows each seed's choice and mean ± standard error.
-        A run whose loss becomes NaN or infinite is reported as diverged and never chosen.
+        For every seed, every learning rate of the grid (and every value of the method's own hyperparameter: \
+        --lambda for l1sp, --threshold for auto-snr) is one run from the checkpoint: EPOCHS epochs on the \
+        tuning set, target validation accuracy after each, the best epoch's state kept and evaluated once on \
+        the test set.
+
+        Per seed the run with the best validation accuracy is chosen; the table shows each seed's choice and \
+        mean ± standard error. A run whose loss becomes NaN or infinite is reported as diverged and never \
+        chosen.
+
+        --tune-per-class and --test-per-class count examples per class (per group for spurious shifts); the \
+        --*-size flags of other commands count images in total.
 
         Methods: \(MethodSpec.forms). `--method surgical --tune SEL` is `surgical:SEL`.
         """)
@@ -41,11 +46,17 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .long, help: "Selection for --method surgical (block1, stem+block1, block1...block3, re:…).")
     var tune: String?
 
-    @Option(name: .customLong("target-size"), help: "Tuning examples per class (per group for spurious shifts); default: the shift's (your data: half the smallest class; validation a tenth of this).")
+    @Option(name: .customLong("tune-per-class"), help: "Tuning examples per class (per group for spurious shifts); default: the shift's (your data: half the smallest class; validation a tenth of this).")
     var targetSize: Int?
 
-    @Option(name: .customLong("test-size"), help: "Test examples per class (per group); default: all the rest of the target.")
+    @Option(name: .customLong("target-size"), help: .hidden)
+    var oldTargetSize: Int?
+
+    @Option(name: .customLong("test-per-class"), help: "Test examples per class (per group); default: all the rest of the target.")
     var testSize: Int?
+
+    @Option(name: .customLong("test-size"), help: .hidden)
+    var oldTestSize: Int?
 
     @Option(name: .long, help: "Epochs per run.")
     var epochs = 15
@@ -62,8 +73,11 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .long, help: "Auto-SNR's threshold grid (default 0.05,0.2,0.5).")
     var threshold: String?
 
-    @Option(name: .long, help: "Weight decay.")
+    @Option(name: .customLong("weight-decay"), help: "Weight decay.")
     var wd: Float = 1e-4
+
+    @Option(name: .customLong("wd"), help: .hidden)
+    var oldWeightDecay: Float?
 
     @Option(name: .long, help: "Optimizer: adam (L2 decay, the paper's), adamw, sgd.")
     var optimizer: OptimizerKind = .adam
@@ -94,12 +108,16 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .customLong("data-dir"), help: "Data directory (default: $SCALPEL_DATA, else ~/.cache/scalpel).")
     var dataDirectory: String?
 
-    func validate() throws {
+    mutating func validate() throws {
+        try RenamedFlag("--target-size", to: "--tune-per-class").resolve(&targetSize, old: oldTargetSize)
+        try RenamedFlag("--test-size", to: "--test-per-class", note: "in finetune it counts per class")
+            .resolve(&testSize, old: oldTestSize)
+        RenamedFlag("--wd", to: "--weight-decay").resolve(&wd, old: oldWeightDecay)
         guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
-        if let targetSize, targetSize <= 0 { throw ValidationError("--target-size must be positive, got \(targetSize)") }
-        if let testSize, testSize <= 0 { throw ValidationError("--test-size must be positive, got \(testSize)") }
-        guard wd >= 0 else { throw ValidationError("--wd must be ≥ 0, got \(wd)") }
+        if let targetSize, targetSize <= 0 { throw ValidationError("--tune-per-class must be positive, got \(targetSize)") }
+        if let testSize, testSize <= 0 { throw ValidationError("--test-per-class must be positive, got \(testSize)") }
+        guard wd >= 0 else { throw ValidationError("--weight-decay must be ≥ 0, got \(wd)") }
         _ = try methodSpec()
         _ = try userData.shiftSpec(shift: shift)
         try validateNewHead()
@@ -163,7 +181,10 @@ struct FinetuneCommand: ParsableCommand {
 
         let report = FinetuneReport(spec: spec, study: study, options: options, data: data, pretrained: pretrained)
         report.printHeader(noAdaptation: noAdaptation, threads: Engine.threads)
-        let result = try study.run(in: session) { done, total, run in report.printRun(run, done: done, total: total) }
+        let runsStarted = Date()
+        let result = try study.run(in: session) { done, total, run in
+            report.printRun(run, done: done, total: total, elapsed: Date().timeIntervalSince(runsStarted))
+        }
         report.printSummary(result, noAdaptation: noAdaptation, seconds: Date().timeIntervalSince(started))
 
         if let savePatch, result.chosenRuns.first == nil {

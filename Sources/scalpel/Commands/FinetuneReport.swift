@@ -30,10 +30,12 @@ struct FinetuneReport {
               (noAdaptation.worstGroupAccuracy.map { ", worst group \(percent($0))" } ?? ""))
     }
 
-    func printRun(_ run: RunResult, done: Int, total: Int) {
+    /// One line per finished run; with `elapsed` (seconds since the first run started), the time
+    /// the remaining runs will take at the mean pace so far.
+    func printRun(_ run: RunResult, done: Int, total: Int, elapsed: Double? = nil) {
         var line = String(format: "  [%d/%d] seed %llu lr %g", done, total, run.seed, Double(run.learningRate))
         if let h = run.hyperparameter, let name = spec.hyperparameterName { line += String(format: " %@ %g", name, h) }
-        if spec.kind == .crossValidation, let block = run.selection { line += " → \(block)" }
+        if spec.choosesBlock, let block = run.selection { line += " → \(block)" }
         switch run.status {
         case .diverged:
             line += ": DIVERGED" + (run.epochs.isEmpty ? " in epoch 1" : " after epoch \(run.epochs.count)")
@@ -41,7 +43,9 @@ struct FinetuneReport {
             line += ": best validation \(percent(run.bestValidationAccuracy ?? .nan)) at epoch \(run.bestEpoch ?? 0)"
             line += ", test \(percent(run.test?.accuracy ?? .nan))"
         }
-        print(line + String(format: " (%.1f s)", run.seconds))
+        line += String(format: " (%.1f s", run.seconds)
+        if let elapsed, let left = ProgressText.timeLeft(elapsed: elapsed, done: done, total: total) { line += "; about \(left) left" }
+        print(line + ")")
     }
 
     func printSummary(_ result: StudyResult, noAdaptation: Metrics, seconds: Double) {
@@ -62,7 +66,7 @@ struct FinetuneReport {
         columns += [("epoch", .right), ("validation", .right), ("test", .right)]
         if hasGroups { columns.append(("worst group", .right)) }
         columns.append(("trained", .right))
-        if spec.kind == .crossValidation { columns.append(("block", .left)) }
+        if spec.choosesBlock { columns.append(("block", .left)) }
         var table = ConsoleTable(columns)
         for seed in result.seeds {
             guard let r = result.chosen(seed: seed) else { table.rows.append(["\(seed)", "every run diverged"]); continue }
@@ -71,7 +75,7 @@ struct FinetuneReport {
             row += ["\(r.bestEpoch ?? 0)", percent(r.bestValidationAccuracy ?? .nan), percent(r.test?.accuracy ?? .nan)]
             if hasGroups { row.append(percent(r.test?.worstGroupAccuracy ?? .nan)) }
             row.append(Self.trained(r).map(String.init) ?? "—")
-            if spec.kind == .crossValidation { row.append(r.selection ?? "?") }
+            if spec.choosesBlock { row.append(r.selection ?? "?") }
             table.rows.append(row)
         }
         return table

@@ -8,10 +8,11 @@ struct InspectCommand: ParsableCommand {
         commandName: "inspect",
         abstract: "Show a model's blocks and parameters, and what a selection trains.",
         discussion: """
-        Blocks are the units of surgical fine-tuning (ResNet-26: stem, block1, block2, block3, last).
-        With --tune, each parameter is marked trainable or frozen and the trainable share is printed.
-        Selections: a block (block1), unions (stem+block1), ranges (block1...block3), all,
-        first:N / last:N, exclusions (all-last), and regular expressions (re:layer3\\..*conv.*).
+        Blocks are the units of surgical fine-tuning (ResNet-26: stem, block1, block2, block3, last). With \
+        --tune, each parameter is marked trainable or frozen and the trainable share is printed.
+
+        Selections: a block (block1), unions (stem+block1), ranges (block1...block3), all, first:N / last:N, \
+        exclusions (all-last), and regular expressions (re:layer3\\..*conv.*).
         """)
 
     @OptionGroup var model: ModelOptions

@@ -11,9 +11,9 @@ struct PretrainCommand: ParsableCommand {
         commandName: "pretrain",
         abstract: "Train a model on the source side of a shift and save it as a safetensors checkpoint.",
         discussion: """
-        AdamW with a cosine schedule, random-crop augmentation and BatchNorm in training mode; the
-        BatchNorm running statistics are re-estimated at the final weights. The checkpoint is written
-        atomically (temporary file, then rename) with the command line in its metadata.
+        AdamW with a cosine schedule, random-crop augmentation and BatchNorm in training mode; the BatchNorm \
+        running statistics are re-estimated at the final weights. The checkpoint is written atomically \
+        (temporary file, then rename) with the command line in its metadata.
         """)
 
     @Option(name: .long, help: "Architecture (resnet26, resnet8, …).")

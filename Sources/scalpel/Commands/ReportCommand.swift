@@ -14,6 +14,7 @@ struct ReportCommand: ParsableCommand {
         chosen runs' test accuracy. Tables: methods × shifts with average rank (the paper's Table 4), \
         accuracy relative to full fine-tuning (Figure 2), accuracy against target size (Figure 4). \
         Figures: relative-accuracy bars, data efficiency, Auto-RGN weights per tensor (Figure 6).
+
         Test-time adaptation runs (scalpel adapt --db, a sweep's adaptation: section): a table per \
         test set (no adaptation, BatchNorm prior only, adapted; mean (standard error) over seeds), \
         the online curves as a table and as Figure 4 (right), and adaptation-*.csv.
