@@ -133,7 +133,7 @@ extension ExperimentSpec {
         if errors.isEmpty, let maximumRuns {
             let count = fineTuning.addingClamped(adaptationCount)
             check(count <= maximumRuns, "", "the grid has \(count == .max ? "more than \(Int.max)" : "\(count)") runs; "
-                  + "at most \(maximumRuns) are allowed (raise the cap with --max-runs, or shorten a list)")
+                  + "at most \(maximumRuns) are allowed (raise the cap on runs or shorten a list)")
         }
         guard errors.isEmpty else { throw SpecErrors(source: source, errors: errors) }
         var spec = self

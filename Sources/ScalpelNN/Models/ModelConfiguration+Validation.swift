@@ -42,7 +42,7 @@ extension ModelConfiguration {
         try check(classes, ModelLimits.classes, "classes")
         try check(width, ModelLimits.width, "width")
         try check(imageSize, ModelLimits.imageSize, "image_size")
-        if architecture.hasPrefix("vit") {
+        if (try? parsedArchitecture())?.isVisionTransformer == true {
             let side = imageSize / vitPatchSize
             guard side * side + 1 <= ModelLimits.vitTokens else {
                 throw ModelConfigurationError(path: path, field: "image_size", problem:
@@ -122,5 +122,10 @@ extension ModelConfiguration {
 extension ModelConfiguration {
     /// Whether the model takes only `imageSize` × `imageSize` inputs: the two-layer network's input
     /// layer and the ViT's position embeddings fix the size (the ResNets pool any size).
-    public var needsExactImageSize: Bool { architecture == "mlp2" || architecture.hasPrefix("vit") }
+    public var needsExactImageSize: Bool {
+        switch (try? parsedArchitecture())?.family {
+        case .twoLayerNetwork, .visionTransformer: true
+        default: false
+        }
+    }
 }
