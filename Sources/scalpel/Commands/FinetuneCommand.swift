@@ -161,7 +161,8 @@ struct FinetuneCommand: ParsableCommand {
                                     cachesPrefixes: !noCache)
         let noAdaptation = evaluate(net, on: runData.test)
 
-        let report = FinetuneReport(spec: spec, study: study, options: options, data: data, pretrained: pretrained)
+        let report = FinetuneReport(spec: spec, study: study, options: options, data: data, pretrained: pretrained,
+                                    totalParameters: net.parameterCount)
         report.printHeader(noAdaptation: noAdaptation, threads: Engine.threads)
         let result = try study.run(in: session) { done, total, run in report.printRun(run, done: done, total: total) }
         report.printSummary(result, noAdaptation: noAdaptation, seconds: Date().timeIntervalSince(started))
