@@ -8,7 +8,7 @@ import Testing
 @Suite struct FinetuneSummaryTests {
     /// Runs `scalpel finetune` on the fixture's MLP (2 epochs, 4 tuning images per class) and
     /// returns its output and the checkpoint's path.
-    func finetune(_ method: String, seeds: String) throws -> (text: String, checkpoint: String) {
+    func finetune(_ method: String, seeds: String, extra: [String] = []) throws -> (text: String, checkpoint: String) {
         let binary = try #require(SweepFixtures.executable(), "build the scalpel executable first (swift build)")
         let dir = SweepFixtures.tempDir("finetune-summary")
         let checkpoint = try SweepFixtures.prepare(dir, testPerClass: 112)
@@ -16,7 +16,7 @@ import Testing
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["finetune", "--checkpoint", checkpoint, "--shift", "fmnist-flip", "--method", method,
                              "--tune-per-class", "4", "--test-per-class", "8", "--epochs", "2", "--batch-size", "8",
-                             "--lr", "1e-2,1e-3", "--seeds", seeds, "--data-dir", dir + "/data"]
+                             "--lr", "1e-2,1e-3", "--seeds", seeds, "--data-dir", dir + "/data"] + extra
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
@@ -51,6 +51,15 @@ import Testing
         #expect(!text.contains("\(model.parameterCount) of \(model.parameterCount)"), "\(text)")
         // One seed: singular, and no standard error.
         #expect(text.contains("over 1 seed (") && !text.contains("1 seeds") && !text.contains("±"), "\(text)")
+    }
+
+    @Test func withANewHeadTheShareIsOfTheModelTuned() throws {
+        // `all` under a 12-class head trains every parameter of the model with that head: the share
+        // is of that model, not of the checkpoint's (which printed "… of <checkpoint's count>").
+        let (text, checkpoint) = try finetune("all", seeds: "0", extra: ["--new-head", "12"])
+        let tuned = try PretrainedModel(path: checkpoint).withNewHead(classes: 12, seed: 0).model.parameterCount
+        #expect(tuned != (try PretrainedModel(path: checkpoint).model.parameterCount))
+        #expect(text.contains("trainable parameters: \(tuned) of \(tuned) (100.00%)"), "\(text)")
     }
 
     @Test func severalSeedsShowTheStandardErrorAndAlignedColumns() throws {

@@ -23,7 +23,10 @@ public struct PretrainedModel {
             meta["scalpel.in_channels"] = meta["scalpel.in_channels"] ?? String(detected.inChannels)
             meta["scalpel.classes"] = meta["scalpel.classes"] ?? String(detected.classes)
             meta["scalpel.width"] = meta["scalpel.width"] ?? String(detected.width)
-            if detected.architecture.hasPrefix("vit") {
+            // The tensors tell the ViT's size (its position embeddings) and an ImageNet family's
+            // native resolution (224 for ResNet-18…101, MobileNetV2 and EfficientNet-Lite0), not a
+            // CIFAR ResNet's: that one comes from `fallback`.
+            if !Self.cifarResNets.contains(detected.architecture) {
                 meta["scalpel.image_size"] = meta["scalpel.image_size"] ?? String(detected.imageSize)
             }
         }
@@ -63,6 +66,9 @@ public struct PretrainedModel {
         self.metadata = file.metadata
         self.path = path
     }
+
+    /// The CIFAR ResNets, whose tensors do not tell the image size they were trained at.
+    static let cifarResNets: Set<String> = ["resnet8", "resnet14", "resnet20", "resnet26", "resnet32"]
 }
 
 /// A checkpoint whose model cannot be rebuilt.

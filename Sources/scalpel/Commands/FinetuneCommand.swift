@@ -179,7 +179,8 @@ struct FinetuneCommand: ParsableCommand {
                                     cachesPrefixes: !noCache)
         let noAdaptation = evaluate(net, on: runData.test)
 
-        let report = FinetuneReport(spec: spec, study: study, options: options, data: data, pretrained: pretrained)
+        let report = FinetuneReport(spec: spec, study: study, options: options, data: data, pretrained: pretrained,
+                                    totalParameters: net.parameterCount)
         report.printHeader(noAdaptation: noAdaptation, threads: Engine.threads)
         let runsStarted = Date()
         let result = try study.run(in: session) { done, total, run in

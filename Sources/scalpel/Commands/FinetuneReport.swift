@@ -10,6 +10,9 @@ struct FinetuneReport {
     let options: TrainingOptions
     let data: ShiftData
     let pretrained: PretrainedModel
+    /// Parameters of the model tuned: the checkpoint's, or with `--new-head` those of the model
+    /// with its new head.
+    let totalParameters: Int
 
     var hasGroups: Bool { data.target.test.groups != nil }
 
@@ -91,7 +94,7 @@ struct FinetuneReport {
 
     /// `70208 of 369402 (19.01%) in the chosen runs`, or a range when seeds trained different counts.
     func trainableText(_ result: StudyResult) -> String {
-        let total = pretrained.model.parameterCount
+        let total = totalParameters
         func share(_ n: Int) -> String { String(format: "%.2f%%", 100 * Double(n) / Double(total)) }
         let counts = result.chosenRuns.compactMap(Self.trained)
         guard let low = counts.min(), let high = counts.max() else {
@@ -110,7 +113,7 @@ struct FinetuneReport {
                           test: data.target.test.count),
             options: options, learningRates: study.learningRates, hyperparameterName: spec.hyperparameterName,
             hyperparameters: study.hyperparameters, seeds: study.seeds, noAdaptation: noAdaptation,
-            trainableParameters: result.trainableParameters, totalParameters: pretrained.model.parameterCount,
+            trainableParameters: result.trainableParameters, totalParameters: totalParameters,
             testAccuracy: result.testAccuracy, worstGroupAccuracy: result.worstGroupAccuracy,
             chosen: result.seeds.map { result.chosen(seed: $0) }, runs: result.runs,
             blocksComputedOnce: blocksComputedOnce, seconds: seconds)
