@@ -59,7 +59,8 @@ public enum AdaptationRun {
         case .memo:
             let configuration = MEMOConfiguration(augmentations: settings.augmentations ?? 32, steps: settings.steps ?? 1,
                                                   optimizer: settings.optimizer, priorStrength: settings.priorStrength,
-                                                  mode: settings.mode)
+                                                  mode: settings.mode,
+                                                  priorCounts: settings.priorCounts ?? .augmentedBatchAsOneImage)
             let memo = try MEMO(model: model, selection: selected, configuration: configuration,
                                 augmentation: MEMO.augmentation(severity: settings.augmixSeverity ?? 3), seed: seed)
             trained = memo.selection

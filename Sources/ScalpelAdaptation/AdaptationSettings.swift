@@ -8,8 +8,9 @@ public enum AdaptationMethod: String, Sendable, Codable, CaseIterable {
 
 /// How one adaptation run adapts: the method, its mode, the selection of parameters and every
 /// setting that changes what the run computes. Settings that do not apply to the method are nil
-/// (`augmentations`, `steps`, `augmixSeverity`, `priorStrength` for TENT; `batchSize` for MEMO),
-/// so two descriptions of the same computation are equal and encode to the same JSON.
+/// (`augmentations`, `steps`, `augmixSeverity`, `priorStrength`, `priorCounts` for TENT;
+/// `batchSize` for MEMO; `priorCounts` for MEMO without a finite prior), so two descriptions of
+/// the same computation are equal and encode to the same JSON.
 public struct AdaptationSettings: Sendable, Codable, Equatable, Hashable {
     public var method: AdaptationMethod
     /// Always `.online` for TENT.
@@ -28,20 +29,29 @@ public struct AdaptationSettings: Sendable, Codable, Equatable, Hashable {
     public var priorStrength: Float?
     /// TENT: test images per batch.
     public var batchSize: Int?
+    /// MEMO with a finite prior N: how the B augmented copies count in BatchNorm's statistics
+    /// while adapting, μ = (N·μ_source + w·μ_batch)/(N + w) with w = 1 (`augmentedBatchAsOneImage`)
+    /// or w = B (`eachAugmentation`); see `PriorCounting`. The JSON (and so a run's key) carries it
+    /// only when it is `augmentedBatchAsOneImage`: runs recorded before it existed decode as
+    /// `eachAugmentation` and keep their keys.
+    public var priorCounts: PriorCounting?
 
     /// MEMO's settings (the defaults are the paper's A.6 CIFAR setting with our prior of 16).
     public static func memo(mode: AdaptationMode, selection: String, optimizer: AdaptationOptimizer,
                             augmentations: Int = 32, steps: Int = 1, augmixSeverity: Int = 3,
-                            priorStrength: Float? = 16) -> AdaptationSettings {
-        AdaptationSettings(method: .memo, mode: mode, selection: selection, optimizer: optimizer,
-                           augmentations: augmentations, steps: steps, augmixSeverity: augmixSeverity,
-                           priorStrength: priorStrength.flatMap { $0.isFinite ? $0 : nil }, batchSize: nil)
+                            priorStrength: Float? = 16,
+                            priorCounts: PriorCounting = .augmentedBatchAsOneImage) -> AdaptationSettings {
+        let prior = priorStrength.flatMap { $0.isFinite ? $0 : nil }
+        return AdaptationSettings(method: .memo, mode: mode, selection: selection, optimizer: optimizer,
+                                  augmentations: augmentations, steps: steps, augmixSeverity: augmixSeverity,
+                                  priorStrength: prior, batchSize: nil, priorCounts: prior == nil ? nil : priorCounts)
     }
 
     /// TENT's settings: always online.
     public static func tent(selection: String, optimizer: AdaptationOptimizer, batchSize: Int = 64) -> AdaptationSettings {
         AdaptationSettings(method: .tent, mode: .online, selection: selection, optimizer: optimizer,
-                           augmentations: nil, steps: nil, augmixSeverity: nil, priorStrength: nil, batchSize: batchSize)
+                           augmentations: nil, steps: nil, augmixSeverity: nil, priorStrength: nil, batchSize: batchSize,
+                           priorCounts: nil)
     }
 
     /// A learning rate per optimizer kind alone: SGD 0.005 (MEMO's CIFAR rate, which collapses
@@ -62,6 +72,9 @@ public struct AdaptationSettings: Sendable, Codable, Equatable, Hashable {
         if let s = augmixSeverity, !(1...10).contains(s) { out.append(("augmix_severity", "must be in 1...10, got \(s)")) }
         if let n = priorStrength, !(n >= 0) { out.append(("prior", "must be ≥ 0 or inf, got \(n)")) }
         if let n = batchSize, n <= 0 { out.append(("batch_size", "must be positive, got \(n)")) }
+        if priorCounts != nil && (method != .memo || priorStrength == nil) {
+            out.append(("prior_counts", "applies to MEMO with a finite prior only"))
+        }
         let o = optimizer
         if !(o.learningRate > 0 && o.learningRate.isFinite) { out.append(("learning_rate", "must be a positive number, got \(o.learningRate)")) }
         if !(o.weightDecay >= 0 && o.weightDecay.isFinite) { out.append(("weight_decay", "must be a number ≥ 0, got \(o.weightDecay)")) }
@@ -79,7 +92,7 @@ public struct AdaptationSettings: Sendable, Codable, Equatable, Hashable {
         switch method {
         case .memo:
             return common + ["B=\(augmentations ?? 0)", "K=\(steps ?? 0)", "N=\(priorStrength.map(g) ?? "inf")",
-                             "severity \(augmixSeverity ?? 0)"]
+                             "severity \(augmixSeverity ?? 0)"] + (priorCounts == .eachAugmentation ? ["prior counts each"] : [])
         case .tent:
             return common + ["batch \(batchSize ?? 0)"]
         }
@@ -95,7 +108,8 @@ public struct AdaptationSettings: Sendable, Codable, Equatable, Hashable {
         switch method {
         case .memo:
             let severity = augmixSeverity.map { $0 == 3 ? "" : " severity \($0)" } ?? ""
-            return optimizerText + ", B=\(augmentations ?? 0) K=\(steps ?? 0) N=\(priorStrength.map(g) ?? "inf")" + severity
+            let counts = priorCounts == .eachAugmentation ? " prior counts each" : ""
+            return optimizerText + ", B=\(augmentations ?? 0) K=\(steps ?? 0) N=\(priorStrength.map(g) ?? "inf")" + severity + counts
         case .tent:
             return optimizerText + ", batch \(batchSize ?? 0)"
         }

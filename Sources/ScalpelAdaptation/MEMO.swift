@@ -14,15 +14,31 @@ public struct MEMOConfiguration: Sendable, Codable, Equatable {
     /// BatchNorm prior strength N (nil: plain evaluation mode); see `TestTimeNormalization`.
     public var priorStrength: Float?
     public var mode: AdaptationMode
+    /// How the B augmented copies count in the prior while adapting (w = 1 or w = B; see
+    /// `PriorCounting`). No effect without a finite prior.
+    public var priorCounts: PriorCounting
 
     public init(augmentations: Int = 32, steps: Int = 1, optimizer: AdaptationOptimizer = .sgdDefault,
-                priorStrength: Float? = 16, mode: AdaptationMode = .episodic) {
+                priorStrength: Float? = 16, mode: AdaptationMode = .episodic,
+                priorCounts: PriorCounting = .augmentedBatchAsOneImage) {
         self.augmentations = augmentations
         self.steps = steps
         self.optimizer = optimizer
         self.priorStrength = priorStrength
         self.mode = mode
+        self.priorCounts = priorCounts
     }
+
+    /// BatchNorm's normalization while adapting on the B copies: prior
+    /// `priorCounts.adaptationPrior(strength: N, augmentations: B)`, so that
+    /// μ = (N·μ_source + w·μ_batch)/(N + w) with w = 1 or B.
+    public var adaptationNormalization: TestTimeNormalization {
+        guard let n = priorStrength, n.isFinite else { return .running }
+        return TestTimeNormalization(priorStrength: priorCounts.adaptationPrior(strength: n, augmentations: augmentations))
+    }
+
+    /// BatchNorm's normalization while predicting the un-augmented image: prior N (w = 1).
+    public var predictionNormalization: TestTimeNormalization { TestTimeNormalization(priorStrength: priorStrength) }
 }
 
 /// MEMO, test-time adaptation by marginal entropy minimization (Zhang, Levine & Finn 2021),
@@ -35,7 +51,8 @@ public struct MEMOConfiguration: Sendable, Codable, Equatable {
 ///  3. predict argmax f(x; θ) on the un-augmented image;
 ///  4. episodic: restore θ⁰ (parameters and BatchNorm statistics) and a fresh optimizer;
 ///     online: keep θ and the optimizer state for the next image.
-/// BatchNorm normalizes per `TestTimeNormalization(priorStrength:)` in steps 2 and 3.
+/// BatchNorm normalizes with prior N in step 3 and, in step 2, with the B copies weighted as one
+/// image or as B images (`MEMOConfiguration.priorCounts`, `PriorCounting`).
 public final class MEMO {
     public let model: BlockModel
     /// Names of the parameters that adapt.
@@ -84,7 +101,7 @@ public final class MEMO {
     /// Adapts on `image` (steps 1-2), predicts it (step 3) and resets when episodic (step 4).
     /// Returns the predicted class, the logits and the loss of the last adaptation step.
     public func adaptAndPredict(_ image: Image) -> (prediction: Int, logits: [Float], loss: Float) {
-        model.setTestTimeNormalization(TestTimeNormalization(priorStrength: configuration.priorStrength))
+        model.setTestTimeNormalization(configuration.adaptationNormalization)
         let augmented = (0..<configuration.augmentations).map { _ in augmentation.apply(image, rng: &rng) }
         let batch = Tensor(shape: [augmented.count, image.channels, image.height, image.width],
                            data: augmented.flatMap(\.pixels))
@@ -97,6 +114,7 @@ public final class MEMO {
             optimizer.step(trainable)
         }
         model.zeroGrad()
+        model.setTestTimeNormalization(configuration.predictionNormalization)
         let x = Tensor(shape: [1, image.channels, image.height, image.width], data: image.pixels)
         let logits = withNoGrad { model(x) }
         if configuration.mode == .episodic { reset() }

@@ -5,7 +5,8 @@ import ScalpelNN
 /// - `running`: evaluation mode, the pre-trained running statistics (a prior of +∞).
 /// - `prior(N)`: MEMO's adaptation (Schneider et al. 2020): a batch of B images is normalized
 ///   with μ = (N·μ_run + B·μ_batch)/(N + B) and the same mix of variances; running statistics
-///   unchanged. MEMO's own code weights the batch as one image (N/(N+1)); here it counts B.
+///   unchanged. MEMO counts its B augmented copies of one image as B or as one image
+///   (`PriorCounting`) by passing N or N·B here.
 /// - `batch`: training mode, the batch's own statistics (TENT). The running statistics would
 ///   update; adapters restore them so that only what they train changes.
 public enum TestTimeNormalization: Sendable, Equatable, CustomStringConvertible {

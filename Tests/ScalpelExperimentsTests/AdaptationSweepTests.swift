@@ -75,6 +75,26 @@ import ScalpelAdaptation
         #expect(e.description.contains("unknown method 'dream'; expected memo or tent"))
     }
 
+    @Test func priorCountsIsPartOfTheRunAndChecked() throws {
+        // `each` plans the keys the runs had before the setting existed; `one` (the default) others.
+        let each = try ExperimentSpec(yaml: SweepFixtures.adaptationSpec(dir).replacingOccurrences(
+            of: "test_size: 8", with: "test_size: 8\n    prior_counts: each")).plan().adaptationRuns
+        let one = try ExperimentSpec(yaml: SweepFixtures.adaptationSpec(dir)).plan().adaptationRuns
+        #expect(each.allSatisfy { $0.identity.settings.priorCounts == .eachAugmentation })
+        #expect(one.allSatisfy { $0.identity.settings.priorCounts == .augmentedBatchAsOneImage })
+        #expect(Set(each.map(\.key)).isDisjoint(with: one.map(\.key)))
+        #expect(each.allSatisfy { !$0.configuration.json.contains("priorCounts") })
+        let bad = try #require(try refusal(SweepFixtures.adaptationSpec(dir, extra: """
+              - {method: memo, selections: [last], prior_counts: some, augmentations: 2, test_size: 8}
+              - {method: memo, selections: [last], prior: inf, prior_counts: one, augmentations: 2, test_size: 8}
+              - {method: tent, prior_counts: each, test_size: 8}
+            """)))
+        #expect(bad.description.contains("unknown value 'some'; expected one or each"))
+        #expect(bad.names("adaptation[1].prior_counts"))
+        #expect(bad.names("adaptation[2].prior_counts"))
+        #expect(bad.names("adaptation[3].prior_counts"))
+    }
+
     @Test func mistypedAndRepeatedGroupsAreNamed() throws {
         let mistyped = try #require(try refusal(SweepFixtures.adaptationSpec(dir).replacingOccurrences(
             of: "test_size: 8", with: "test_size: many")))

@@ -14,6 +14,7 @@
 ///         steps: 1                         # memo: K
 ///         augmix_severity: 3               # memo
 ///         prior: 16                        # memo: BatchNorm prior N, or inf
+///         prior_counts: one                # memo: the B copies count as one image (default) or each
 ///         batch_size: 64                   # tent
 ///         test_size: 500                   # the first N target test images (default 1000)
 ///         every: 50                        # a curve point every N images (default test_size / 10)
@@ -30,6 +31,8 @@ public struct AdaptationSpec: Codable, Sendable, Equatable {
     public var augmixSeverity: Int?
     /// A number ≥ 0 or `inf`.
     public var prior: PriorText?
+    /// `one` or `each` (`PriorCounting`); default `one`.
+    public var priorCounts: String?
     public var batchSize: Int?
     public var optimizer: String?
     public var learningRates: [Float]?
@@ -42,7 +45,7 @@ public struct AdaptationSpec: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case method, modes, selections, augmentations, steps, prior, optimizer, momentum, every, seeds
         case augmixSeverity = "augmix_severity", batchSize = "batch_size", learningRates = "learning_rates"
-        case weightDecay = "weight_decay", testSize = "test_size"
+        case weightDecay = "weight_decay", testSize = "test_size", priorCounts = "prior_counts"
     }
 
     public init(method: String, modes: [String]? = nil, selections: [String]? = nil) {

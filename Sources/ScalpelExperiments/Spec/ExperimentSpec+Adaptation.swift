@@ -65,7 +65,8 @@ extension ExperimentSpec {
         }
         let isMEMO = method != .tent
         for (name, given) in [("augmentations", g.augmentations != nil), ("steps", g.steps != nil),
-                              ("augmix_severity", g.augmixSeverity != nil), ("prior", g.prior != nil)] where given && !isMEMO {
+                              ("augmix_severity", g.augmixSeverity != nil), ("prior", g.prior != nil),
+                              ("prior_counts", g.priorCounts != nil)] where given && !isMEMO {
             fail(".\(name)", "applies to memo only (TENT adapts on batches, without augmentations)")
         }
         if g.batchSize != nil && method == .memo { fail(".batch_size", "applies to tent only (MEMO adapts one image at a time)") }
@@ -127,6 +128,14 @@ extension ExperimentSpec {
             do { prior = try p.strength() } catch let e as SpecError { fail(".prior", e.message) } catch { fail(".prior", "\(error)") }
         }
 
+        var priorCounts = PriorCounting.augmentedBatchAsOneImage
+        if let text = g.priorCounts {
+            if let counts = PriorCounting(rawValue: text) { priorCounts = counts } else {
+                fail(".prior_counts", "unknown value '\(text)'; expected one or each")
+            }
+            if prior == nil { fail(".prior_counts", "applies only with a finite prior (prior is inf)") }
+        }
+
         // Test set, curve and seeds.
         let testSize = g.testSize ?? 1000
         if testSize <= 0 { fail(".test_size", "\(testSize) is not positive") }
@@ -146,7 +155,8 @@ extension ExperimentSpec {
                                                 weightDecay: g.weightDecay ?? recommended.weightDecay, momentum: momentum)
             return method == .memo
                 ? .memo(mode: mode, selection: selection, optimizer: optimizer, augmentations: g.augmentations ?? 32,
-                        steps: g.steps ?? 1, augmixSeverity: g.augmixSeverity ?? 3, priorStrength: prior)
+                        steps: g.steps ?? 1, augmixSeverity: g.augmixSeverity ?? 3, priorStrength: prior,
+                        priorCounts: priorCounts)
                 : .tent(selection: selection, optimizer: optimizer, batchSize: g.batchSize ?? 64)
         }
         // Range problems of the scalar settings (the same checks `scalpel adapt` makes), once per group.

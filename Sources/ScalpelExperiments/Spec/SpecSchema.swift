@@ -50,7 +50,8 @@ indirect enum SpecShape: Sendable {
 enum SpecSchema {
     static let adaptation: SpecShape = .fields([
         "method": .string, "modes": .list(.string), "selections": .list(.string), "augmentations": .integer,
-        "steps": .integer, "augmix_severity": .integer, "prior": .numberOrInfinity, "batch_size": .integer,
+        "steps": .integer, "augmix_severity": .integer, "prior": .numberOrInfinity, "prior_counts": .string,
+        "batch_size": .integer,
         "optimizer": .string, "learning_rates": .list(.number), "weight_decay": .number, "momentum": .number,
         "test_size": .integer, "every": .integer, "seeds": .list(.count),
     ])

@@ -80,6 +80,20 @@ struct AdaptCommand: ParsableCommand {
     @Option(name: .long, help: "MEMO: BatchNorm prior strength N, or inf for plain evaluation mode.")
     var prior = "16"
 
+    @Option(name: .customLong("prior-counts"),
+            help: "MEMO: how the B augmented copies count in BatchNorm's prior while adapting: one (one image, as MEMO's code; default) or each.")
+    var priorCounts = "one"
+
+    /// The weighting `--prior-counts` names.
+    var priorCounting: PriorCounting {
+        get throws {
+            guard let counts = PriorCounting(rawValue: priorCounts) else {
+                throw ValidationError("--prior-counts must be one or each, got '\(priorCounts)'")
+            }
+            return counts
+        }
+    }
+
     @Option(name: .customLong("batch-size"), help: "TENT: test images per batch.")
     var batchSize = 64
 
@@ -141,6 +155,7 @@ struct AdaptCommand: ParsableCommand {
         }
         guard momentum >= 0 && momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
         _ = try priorStrength
+        _ = try priorCounting
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         guard testSize > 0 else { throw ValidationError("--test-size must be positive, got \(testSize)") }
         if let every { guard every > 0 else { throw ValidationError("--every must be positive, got \(every)") } }
@@ -167,7 +182,8 @@ struct AdaptCommand: ParsableCommand {
         return method == "tent"
             ? .tent(selection: selection, optimizer: adaptationOptimizer, batchSize: batchSize)
             : .memo(mode: adaptationMode, selection: selection, optimizer: adaptationOptimizer, augmentations: augmentations,
-                    steps: steps, augmixSeverity: augmixSeverity, priorStrength: try priorStrength)
+                    steps: steps, augmixSeverity: augmixSeverity, priorStrength: try priorStrength,
+                    priorCounts: try priorCounting)
     }
 
     func run() throws {
