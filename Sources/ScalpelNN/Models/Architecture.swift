@@ -3,7 +3,7 @@ import ScalpelEngine
 /// The architectures Scalpel builds by name, with the options every command shares.
 public struct ModelConfiguration: Sendable, Equatable, Codable {
     /// `resnet26` (also `resnet8/14/20/32`), `resnet18/34/50/101`, `efficientnet-lite0`…`4`,
-    /// `mobilenet_v2`, `vit`, `mlp2`.
+    /// `mobilenet_v2`, `vit`, `vit_b_16` (torchvision's names; `vit_tv_tiny` its tiny twin), `mlp2`.
     public var architecture: String
     public var inChannels: Int
     public var classes: Int
@@ -27,7 +27,7 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
     /// The names `build()` accepts.
     public static let architectures = ["resnet8", "resnet14", "resnet20", "resnet26", "resnet32", "resnet18", "resnet34", "resnet50",
                                        "resnet101", "efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2",
-                                       "efficientnet-lite3", "efficientnet-lite4", "mobilenet_v2", "vit", "vit-tiny", "mlp2"]
+                                       "efficientnet-lite3", "efficientnet-lite4", "mobilenet_v2", "vit", "vit-tiny", "vit_b_16", "vit_tv_tiny", "mlp2"]
 
     /// A freshly initialized model.
     public func build() throws -> BlockModel {
@@ -48,6 +48,14 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
             let patch = imageSize % 4 == 0 ? 4 : (imageSize % 7 == 0 ? 7 : 1)
             return VisionTransformer(imageSize: imageSize, patchSize: patch, inChannels: inChannels, classes: classes,
                                      seed: seed)
+        case "vit_b_16", "vit_tv_tiny":
+            var sizes = architecture == "vit_b_16" ? TorchvisionViT.Configuration.vitB16 : .tiny
+            guard imageSize % sizes.patchSize == 0 else {
+                throw ModelConfigurationError(path: nil, field: "image_size", problem:
+                    "\(imageSize) is not a multiple of \(architecture)'s patch size \(sizes.patchSize)")
+            }
+            sizes.imageSize = imageSize
+            return TorchvisionViT(sizes, inChannels: inChannels, classes: classes, seed: seed)
         case "mlp2":
             return TwoLayerNetwork(inputs: inChannels * imageSize * imageSize, hidden: 64 * width, outputs: classes,
                                    seed: seed)

@@ -10,7 +10,9 @@ import SafeTensors
 /// are bottlenecks; CIFAR: a 3×3 stem, three stages of n blocks, depth 6n + 2, width from the
 /// stem's channels / 16), ViT `patch_embed.proj.weight` with `pos_embed` (image size from the
 /// patch and the number of position embeddings). Classes and input channels come from the head
-/// and the stem.
+/// and the stem. torchvision's ViT has `conv_proj.weight`, `class_token`,
+/// `encoder.pos_embedding` and `heads.head.weight`; its patch, width, MLP width and number of
+/// `encoder.layers.encoder_layer_N` must be those of `vit_b_16` or `vit_tv_tiny`.
 public enum ArchitectureDetection {
     /// The configuration whose model has these tensors. Throws when no family matches, when
     /// more than one does (listing the candidates), or when the family matches but its size is
@@ -50,6 +52,8 @@ public enum ArchitectureDetection {
         Family(name: "mobilenet_v2", marker: ["features.0.0.weight", "classifier.1.weight"], configuration: mobileNetV2),
         Family(name: "resnet", marker: ["conv1.weight", "layer1.0.conv1.weight", "fc.weight"], configuration: resNet),
         Family(name: "vit", marker: ["patch_embed.proj.weight", "pos_embed", "head.weight"], configuration: vit),
+        Family(name: "vit_torchvision", marker: ["conv_proj.weight", "class_token", "encoder.pos_embedding", "heads.head.weight"],
+               configuration: torchvisionViT),
     ]
 
     /// The shape of `name`, whose rank must be `rank`.
@@ -125,6 +129,29 @@ public enum ArchitectureDetection {
             throw ArchitectureDetectionError.unsupported("vit", "\(proj[2])×\(proj[3]) patches and \(pos[1]) position embeddings")
         }
         return ModelConfiguration(architecture: "vit", inChannels: proj[1], classes: head[0], imageSize: imageSize)
+    }
+}
+
+extension ArchitectureDetection {
+    static func torchvisionViT(_ t: [String: [Int]]) throws -> ModelConfiguration {
+        let proj = try shape(t, "conv_proj.weight", rank: 4), pos = try shape(t, "encoder.pos_embedding", rank: 3)
+        let head = try shape(t, "heads.head.weight", rank: 2)
+        let prefix = "encoder.layers.encoder_layer_"
+        let indices = Set(t.keys.compactMap { key -> Int? in
+            key.hasPrefix(prefix) ? Int(key.dropFirst(prefix.count).prefix { $0 != "." }) : nil
+        })
+        let layers = (0...indices.count).first { !indices.contains($0) } ?? 0
+        let mlp = try shape(t, prefix + "0.mlp.0.weight", rank: 2)
+        let grid = Int(Double(pos[1] - 1).squareRoot().rounded())
+        let found = "\(proj[2])×\(proj[3]) patches of width \(proj[0]), \(layers) layers, MLP width \(mlp[0])"
+        let known: [(String, TorchvisionViT.Configuration)] = [("vit_b_16", .vitB16), ("vit_tv_tiny", .tiny)]
+        guard grid * grid == pos[1] - 1, proj[2] == proj[3], pos[2] == proj[0],
+              let (name, _) = known.first(where: { _, c in
+                  c.patchSize == proj[2] && c.hiddenDim == proj[0] && c.layers == layers && c.mlpDim == mlp[0]
+              }) else {
+            throw ArchitectureDetectionError.unsupported("torchvision vit", "\(found) and \(pos[1]) position embeddings")
+        }
+        return ModelConfiguration(architecture: name, inChannels: proj[1], classes: head[0], imageSize: grid * proj[2])
     }
 }
 

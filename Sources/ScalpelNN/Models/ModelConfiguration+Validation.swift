@@ -57,7 +57,13 @@ extension ModelConfiguration {
     }
 
     /// The patch size `build()` gives a ViT of this image size.
-    var vitPatchSize: Int { imageSize % 4 == 0 ? 4 : (imageSize % 7 == 0 ? 7 : 1) }
+    var vitPatchSize: Int {
+        switch architecture {
+        case "vit_b_16": 16
+        case "vit_tv_tiny": 8
+        default: imageSize % 4 == 0 ? 4 : (imageSize % 7 == 0 ? 7 : 1)
+        }
+    }
 
     /// The shapes of a few tensors that every size of the configuration shows in (the first and
     /// last layers), by `state_dict` name; empty for an architecture without such a table.

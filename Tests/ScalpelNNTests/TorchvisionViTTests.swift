@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import SafeTensors
+import ScalpelEngine
+@testable import ScalpelNN
+
+/// torchvision's Vision Transformer (`TorchvisionViT`) against torchvision itself
+/// (scripts/fixtures/vit_tv.py): logits, loss and every gradient of a tiny one, the
+/// `state_dict` names and shapes of the real `vit_b_16`, and recognition from those names.
+@Suite struct TorchvisionViTTests {
+    static let directory = fixturesRoot + "/models"
+
+    /// The `(name, shape)` entries of torchvision's `vit_b_16` state dict, in order.
+    static func vitB16Entries() throws -> [(String, [Int])] {
+        let text = try String(contentsOfFile: directory + "/vit_b_16.names.txt", encoding: .utf8)
+        return text.split(separator: "\n").map { line in
+            let parts = line.split(separator: " ")
+            return (String(parts[0]), parts[1].split(separator: ",").map { Int($0)! })
+        }
+    }
+
+    @Test func tinyMatchesPyTorch() throws {
+        let f = try SafeTensorsFile(contentsOf: "\(Self.directory)/vit_tv_tiny.safetensors")
+        let model = TorchvisionViT(.tiny, classes: 10)
+        DeterministicFill.fill(model)
+        try checkAgainstPyTorch(model, fixture: f, config: "vit_tv_tiny")
+    }
+
+    @Test func vitB16StateDictNamesAndShapesAreTorchvisions() throws {
+        let expected = try Self.vitB16Entries()
+        let model = try ModelConfiguration(architecture: "vit_b_16", classes: 1000, imageSize: 224).build()
+        let mine = model.stateDict().map { ($0.name, $0.tensor.shape) }
+        #expect(mine.count == expected.count && expected.count == 152, "\(mine.count) entries, torchvision \(expected.count)")
+        for (a, b) in zip(mine, expected) where a.0 != b.0 || a.1 != b.1 {
+            Issue.record("\(a.0) \(a.1) where torchvision has \(b.0) \(b.1)")
+            return
+        }
+    }
+
+    @Test func detectsVitB16FromItsNames() throws {
+        let entries = try Self.vitB16Entries()
+        let config = try ArchitectureDetection.detect(names: entries.map(\.0), shapes: entries.map(\.1))
+        #expect(config == ModelConfiguration(architecture: "vit_b_16", inChannels: 3, classes: 1000, imageSize: 224))
+    }
+
+    @Test func detectsTinyAndRefusesOtherSizes() throws {
+        let tiny = TorchvisionViT(.tiny, inChannels: 1, classes: 7).stateDict()
+        let config = try ArchitectureDetection.detect(names: tiny.map(\.name), shapes: tiny.map(\.tensor.shape))
+        #expect(config == ModelConfiguration(architecture: "vit_tv_tiny", inChannels: 1, classes: 7, imageSize: 32))
+        var deeper = TorchvisionViT.Configuration.tiny
+        deeper.layers = 3
+        let other = TorchvisionViT(deeper).stateDict()
+        #expect(throws: ArchitectureDetectionError.self) {
+            try ArchitectureDetection.detect(names: other.map(\.name), shapes: other.map(\.tensor.shape))
+        }
+    }
+
+    @Test func blocksCoverEveryParameterOnce() throws {
+        let model = try ModelConfiguration(architecture: "vit_tv_tiny", imageSize: 48).build()
+        let byBlock = model.parametersByBlock().flatMap { $0.parameters.map(\.0) }
+        #expect(byBlock.sorted() == model.namedParameters().map(\.0).sorted())
+        #expect(model.blockNames == ["embed", "block1", "block2", "last"])
+        #expect(model(Tensor.zeros([2, 3, 48, 48])).shape == [2, 10])
+    }
+
+    @Test func imageSizeMustBeAMultipleOfThePatch() {
+        #expect(throws: ModelConfigurationError.self) {
+            try ModelConfiguration(architecture: "vit_b_16", imageSize: 100).build()
+        }
+    }
+}
