@@ -30,6 +30,9 @@ import ScalpelEngine
         let expected = try Self.vitB16Entries()
         let model = try ModelConfiguration(architecture: "vit_b_16", classes: 1000, imageSize: 224).build()
         let mine = model.stateDict().map { ($0.name, $0.tensor.shape) }
+        let count = model.namedParameters().reduce(0) { $0 + $1.1.count }
+        #expect(count == 86_567_656, "torchvision's vit_b_16 has 86,567,656 parameters")
+        #expect(ModelConfiguration(architecture: "vit_b_16", classes: 1000, imageSize: 224).estimatedParameterCount == count)
         #expect(mine.count == expected.count && expected.count == 152, "\(mine.count) entries, torchvision \(expected.count)")
         for (a, b) in zip(mine, expected) where a.0 != b.0 || a.1 != b.1 {
             Issue.record("\(a.0) \(a.1) where torchvision has \(b.0) \(b.1)")

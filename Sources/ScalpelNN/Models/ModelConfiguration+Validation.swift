@@ -118,6 +118,10 @@ extension ModelConfiguration {
         case "vit", "vit-tiny":
             let p = Double(vitPatchSize), tokens = (s / p) * (s / p) + 1
             estimate = 5_340_000 + 192 * (c * p * p + tokens + k)
+        case "vit_b_16", "vit_tv_tiny":
+            var sizes = architecture == "vit_b_16" ? TorchvisionViT.Configuration.vitB16 : .tiny
+            sizes.imageSize = imageSize
+            estimate = sizes.parameterCount(inChannels: inChannels, classes: classes)
         case "mlp2": estimate = 64 * w * (c * s * s + k)
         default: return nil
         }

@@ -32,6 +32,17 @@ public final class TorchvisionViT: BlockModel {
         /// torchvision's `vit_b_16`: 224×224 images, 16×16 patches, 12 layers of 12 heads, width 768, MLP 3072.
         public static let vitB16 = Configuration(imageSize: 224, patchSize: 16, layers: 12, heads: 12, hiddenDim: 768,
                                                  mlpDim: 3072)
+        /// The number of parameters of the model for `inChannels`-channel images and `classes`
+        /// classes (in floating point, so no size overflows): embedding D(c·p² + 1) + D + D·T,
+        /// per layer 4D² + 2D·M + M + 9D, final norm 2D, head k(D + 1), T = (size/p)² + 1.
+        public func parameterCount(inChannels: Int, classes: Int) -> Double {
+            let (d, m, p) = (Double(hiddenDim), Double(mlpDim), Double(patchSize))
+            let tokens = (Double(imageSize / patchSize) * Double(imageSize / patchSize)) + 1
+            let layer = 4 * d * d + 2 * d * m + m + 9 * d
+            return d * (Double(inChannels) * p * p + 1) + d + d * tokens + Double(layers) * layer + 2 * d
+                + Double(classes) * (d + 1)
+        }
+
         /// A tiny variant for tests: 32×32 images, 8×8 patches, 2 layers of 4 heads, width 64, MLP 128.
         public static let tiny = Configuration(imageSize: 32, patchSize: 8, layers: 2, heads: 4, hiddenDim: 64, mlpDim: 128)
     }
