@@ -66,6 +66,26 @@ import ScalpelEngine
         #expect(model(Tensor.zeros([2, 3, 48, 48])).shape == [2, 10])
     }
 
+    @Test func aStateDictWithoutMetadataLoadsAsTheSameModel() throws {
+        var sizes = TorchvisionViT.Configuration.tiny
+        sizes.imageSize = 48
+        let original = TorchvisionViT(sizes, inChannels: 1, classes: 5)
+        DeterministicFill.fill(original)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vit_tv_\(UUID()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Checkpoint.save(original, to: path)
+        let loaded = try PretrainedModel(path: path)
+        #expect(loaded.configuration == ModelConfiguration(architecture: "vit_tv_tiny", inChannels: 1, classes: 5,
+                                                           imageSize: 48))
+        let values: [Float] = (0..<(2 * 48 * 48)).map { i in Float((i * 37) % 101) / 50 - 1 }
+        let x = Tensor(shape: [2, 1, 48, 48], data: values)
+        original.eval()
+        loaded.model.eval()
+        let mine: [Float] = withNoGrad { loaded.model(x) }.toArray()
+        let reference: [Float] = withNoGrad { original(x) }.toArray()
+        #expect(mine == reference)
+    }
+
     @Test func imageSizeMustBeAMultipleOfThePatch() {
         #expect(throws: ModelConfigurationError.self) {
             try ModelConfiguration(architecture: "vit_b_16", imageSize: 100).build()
