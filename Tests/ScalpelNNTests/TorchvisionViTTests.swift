@@ -90,5 +90,9 @@ import ScalpelEngine
         #expect(throws: ModelConfigurationError.self) {
             try ModelConfiguration(architecture: "vit_b_16", imageSize: 100).build()
         }
+        #expect(throws: ModelConfigurationError(path: "a.safetensors", field: "image_size",
+                                                problem: "100 is not a multiple of vit_b_16's patch size 16")) {
+            try ModelConfiguration(architecture: "vit_b_16", imageSize: 100).validate(path: "a.safetensors")
+        }
     }
 }

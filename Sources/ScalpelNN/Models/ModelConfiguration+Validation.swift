@@ -43,6 +43,10 @@ extension ModelConfiguration {
         try check(width, ModelLimits.width, "width")
         try check(imageSize, ModelLimits.imageSize, "image_size")
         if architecture.hasPrefix("vit") {
+            guard imageSize % vitPatchSize == 0 else {
+                throw ModelConfigurationError(path: path, field: "image_size", problem:
+                    "\(imageSize) is not a multiple of \(architecture)'s patch size \(vitPatchSize)")
+            }
             let side = imageSize / vitPatchSize
             guard side * side + 1 <= ModelLimits.vitTokens else {
                 throw ModelConfigurationError(path: path, field: "image_size", problem:
