@@ -58,6 +58,19 @@ import ScalpelEngine
         }
     }
 
+    @Test func oldMLPNamesAreRefusedSayingHowToRenameThem() {
+        let names = TorchvisionViT(.tiny).stateDict().map {
+            $0.name.replacingOccurrences(of: "mlp.0.", with: "mlp.linear_1.").replacingOccurrences(of: "mlp.3.", with: "mlp.linear_2.")
+        }
+        let shapes = TorchvisionViT(.tiny).stateDict().map(\.tensor.shape)
+        do {
+            _ = try ArchitectureDetection.detect(names: names, shapes: shapes)
+            Issue.record("old names were accepted")
+        } catch {
+            #expect(String(describing: error).contains("rename them mlp.0, mlp.3"), "\(error)")
+        }
+    }
+
     @Test func blocksCoverEveryParameterOnce() throws {
         let model = try ModelConfiguration(architecture: "vit_tv_tiny", imageSize: 48).build()
         let byBlock = model.parametersByBlock().flatMap { $0.parameters.map(\.0) }

@@ -132,29 +132,6 @@ public enum ArchitectureDetection {
     }
 }
 
-extension ArchitectureDetection {
-    static func torchvisionViT(_ t: [String: [Int]]) throws -> ModelConfiguration {
-        let proj = try shape(t, "conv_proj.weight", rank: 4), pos = try shape(t, "encoder.pos_embedding", rank: 3)
-        let head = try shape(t, "heads.head.weight", rank: 2)
-        let prefix = "encoder.layers.encoder_layer_"
-        let indices = Set(t.keys.compactMap { key -> Int? in
-            key.hasPrefix(prefix) ? Int(key.dropFirst(prefix.count).prefix { $0 != "." }) : nil
-        })
-        let layers = (0...indices.count).first { !indices.contains($0) } ?? 0
-        let mlp = try shape(t, prefix + "0.mlp.0.weight", rank: 2)
-        let grid = Int(Double(pos[1] - 1).squareRoot().rounded())
-        let found = "\(proj[2])×\(proj[3]) patches of width \(proj[0]), \(layers) layers, MLP width \(mlp[0])"
-        let known: [(String, TorchvisionViT.Configuration)] = [("vit_b_16", .vitB16), ("vit_tv_tiny", .tiny)]
-        guard grid * grid == pos[1] - 1, proj[2] == proj[3], pos[2] == proj[0],
-              let (name, _) = known.first(where: { _, c in
-                  c.patchSize == proj[2] && c.hiddenDim == proj[0] && c.layers == layers && c.mlpDim == mlp[0]
-              }) else {
-            throw ArchitectureDetectionError.unsupported("torchvision vit", "\(found) and \(pos[1]) position embeddings")
-        }
-        return ModelConfiguration(architecture: name, inChannels: proj[1], classes: head[0], imageSize: grid * proj[2])
-    }
-}
-
 /// Why a checkpoint's architecture could not be recognised.
 public enum ArchitectureDetectionError: Error, CustomStringConvertible, Equatable {
     /// No family's names are there; `sample` are some of the file's names.
