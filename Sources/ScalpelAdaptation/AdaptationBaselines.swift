@@ -1,5 +1,6 @@
 import ScalpelData
 import ScalpelNN
+import ScalpelTuning
 
 /// The reference points of an adaptation run on one test set: the predictions without
 /// adaptation (evaluation mode) and, for MEMO with a finite prior, with BatchNorm's prior alone
@@ -24,11 +25,12 @@ public struct AdaptationBaselines: Sendable, Codable, Equatable {
     /// Measures both on `model` (left as it was) for `settings`' method and prior.
     public static func measure(_ model: BlockModel, on test: ImageSet, settings: AdaptationSettings) -> AdaptationBaselines {
         let plain = predictInBatches(model, on: test, normalization: .running)
+        let noAdaptation = Metrics.accuracy(of: plain, labels: test.labels)
         guard settings.method == .memo, let n = settings.priorStrength else {
-            return AdaptationBaselines(noAdaptation: accuracy(plain, test.labels), priorOnly: nil, noAdaptationPredictions: plain)
+            return AdaptationBaselines(noAdaptation: noAdaptation, priorOnly: nil, noAdaptationPredictions: plain)
         }
         let prior = predictOneByOne(model, on: test, normalization: .prior(n))
-        return AdaptationBaselines(noAdaptation: accuracy(plain, test.labels), priorOnly: accuracy(prior, test.labels),
+        return AdaptationBaselines(noAdaptation: noAdaptation, priorOnly: Metrics.accuracy(of: prior, labels: test.labels),
                                    noAdaptationPredictions: plain, priorOnlyPredictions: prior)
     }
 
@@ -39,13 +41,9 @@ public struct AdaptationBaselines: Sendable, Codable, Equatable {
         guard let plain = noAdaptationPredictions, plain.count == labels.count else { return [] }
         let prior = priorOnlyPredictions.flatMap { $0.count == labels.count ? $0 : nil }
         return seen.filter { (1...labels.count).contains($0) }.map { n in
-            BaselinePoint(seen: n, noAdaptation: Self.accuracy(Array(plain[..<n]), Array(labels[..<n])),
-                          priorOnly: prior.map { Self.accuracy(Array($0[..<n]), Array(labels[..<n])) })
+            BaselinePoint(seen: n, noAdaptation: Metrics.accuracy(of: Array(plain[..<n]), labels: Array(labels[..<n])),
+                          priorOnly: prior.map { Metrics.accuracy(of: Array($0[..<n]), labels: Array(labels[..<n])) })
         }
-    }
-
-    static func accuracy(_ predictions: [Int], _ labels: [Int]) -> Double {
-        Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(max(labels.count, 1))
     }
 }
 

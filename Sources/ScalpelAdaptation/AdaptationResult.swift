@@ -1,3 +1,5 @@
+import ScalpelTuning
+
 /// Accuracy after a number of test images: one point of an online-adaptation curve
 /// (the paper's Figure 4, right).
 public struct AccuracyPoint: Codable, Sendable, Equatable {
@@ -24,7 +26,7 @@ public struct AdaptationResult: Codable, Sendable {
         precondition(predictions.count == labels.count, "AdaptationResult: predictions and labels differ in count")
         self.predictions = predictions
         let hits = zip(predictions, labels).map { $0 == $1 ? 1 : 0 }
-        accuracy = Double(hits.reduce(0, +)) / Double(max(hits.count, 1))
+        accuracy = Metrics.accuracy(of: predictions, labels: labels)
         var points: [AccuracyPoint] = []
         var total = 0, previous = 0, windowHits = 0
         for (i, h) in hits.enumerated() {

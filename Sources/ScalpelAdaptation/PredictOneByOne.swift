@@ -15,17 +15,12 @@ public func predictOneByOne(_ model: BlockModel, on set: ImageSet, normalization
 /// are restored afterwards.
 public func predictInBatches(_ model: BlockModel, on set: ImageSet, normalization: TestTimeNormalization,
                              batchSize: Int = 500) -> [Int] {
-    let modes = model.namedModules().map { ($0.1, $0.1.isTraining, ($0.1 as? BatchNorm2d)?.testTimePrior) }
-    defer {
-        for (m, training, prior) in modes {
-            m.isTraining = training
-            (m as? BatchNorm2d)?.testTimePrior = prior
-        }
-    }
-    model.setTestTimeNormalization(normalization)
-    return withNoGrad {
-        stride(from: 0, to: set.count, by: max(batchSize, 1)).flatMap { start in
-            model(set.batch(Array(start..<min(set.count, start + batchSize)))).argmax(axis: 1)
+    model.withModesRestored {
+        model.setTestTimeNormalization(normalization)
+        return withNoGrad {
+            stride(from: 0, to: set.count, by: max(batchSize, 1)).flatMap { start in
+                model(set.batch(Array(start..<min(set.count, start + batchSize)))).argmax(axis: 1)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ScalpelData
 import ScalpelEngine
 #if canImport(Glibc)
 @preconcurrency import Glibc
@@ -34,6 +35,7 @@ struct Scalpel: ParsableCommand {
         setvbuf(stdout, nil, _IOLBF, 0)
         if VersionText.handled(Array(CommandLine.arguments.dropFirst())) { return }
         if let problem = KernelBackend.environmentProblem { fputs("scalpel: \(problem)\n", stderr) }
+        DataStore.installer = { store, dataset in try DataFetcher(store: store).fetch(dataset) }  // install on first use
         runMappingExitStatus()
     }
 }

@@ -48,7 +48,7 @@ enum DataFixtures {
         values.flatMap { v in (0..<8).map { UInt8(truncatingIfNeeded: Int64(v) >> (8 * $0)) } }
     }
 
-    /// Fashion-MNIST train and test, loaded once (from the data store, fetching if needed).
+    /// Fashion-MNIST train and test, loaded once from the data store (`make test` runs `scalpel data fetch` first).
     static let fashion: (train: ImageSet, test: ImageSet) = {
         let store = DataStore()
         do { return (try store.loadFashionMNIST(train: true), try store.loadFashionMNIST(train: false)) } catch {

@@ -30,7 +30,7 @@ import Testing
             p.copyValues(from: Tensor(shape: p.shape, data: p.toArray().enumerated().map { $1 + 0.01 * Float($0 % 7 + 1) }))
         }
         let patch = dir + "/last.patch.safetensors"
-        _ = try Patch.create(model: tuned, baseCheckpointPath: base, selection: "last", method: "surgical",
+        _ = try Patch.create(model: tuned, baseCheckpointPath: base, selection: .block("last"), method: "surgical",
                              hyperparameters: ["lr": "0.001"], to: patch)
         return (base, patch, tuned)
     }

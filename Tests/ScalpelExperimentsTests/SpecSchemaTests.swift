@@ -61,7 +61,7 @@ import Testing
         let e = try #require(errors("name: x\nmethods: [all, last\nepochs: 2\n"))
         #expect(e.description.contains("YAML syntax error") && e.description.contains("line "), "\(e)")
         let d = try #require(errors("epochs: 1\nepochs: 2\n"))
-        #expect(d.description.contains("'epochs'") && d.description.contains("line 1, column 1"), "\(d)")
+        #expect(d.description.contains("duplicate key 'epochs' (line 2, column 1; first at line 1)"), "\(d)")
     }
 
     @Test func gridPastTheCapIsRefusedBeforeExpansion() throws {

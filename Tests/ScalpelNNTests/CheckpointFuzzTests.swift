@@ -86,7 +86,7 @@ struct FuzzRandom: RandomNumberGenerator {
         let model = CIFARResNet(inChannels: 1, classes: 10, width: 1, blocksPerStage: 1, seed: 5)
         model.fc.bias!.withUnsafeMutableBufferPointer { $0[0] += 1 }
         let patch = Self.directory + "/patch-\(seed).safetensors"
-        let manifest = try Patch.create(model: model, baseCheckpointPath: base, selection: "last", method: "surgical", to: patch)
+        let manifest = try Patch.create(model: model, baseCheckpointPath: base, selection: .block("last"), method: "surgical", to: patch)
         let file = try SafeTensorsFile(contentsOf: patch)
         var values: [String: TensorValue] = [:]
         for name in file.names { values[name] = .floats(try file.floats(name), shape: file.entries[name]!.shape) }

@@ -59,7 +59,7 @@ import ScalpelEngine
         weight.withUnsafeMutableBufferPointer { $0[0] += 0.25 }
         tuned.bn1.numBatchesTracked.withUnsafeMutableBufferPointer { $0[0] = 3 }
         let patchPath = temporaryPath("p.safetensors")
-        let manifest = try Patch.create(model: tuned, baseCheckpointPath: base, selection: "block1", method: "surgical",
+        let manifest = try Patch.create(model: tuned, baseCheckpointPath: base, selection: .block("block1"), method: "surgical",
                                         to: patchPath)
         #expect(manifest.tensors.contains("layer1.0.conv1.weight") && manifest.tensors.contains("bn1.num_batches_tracked"))
         #expect(!manifest.tensors.contains("layer1.0.conv2.weight"))

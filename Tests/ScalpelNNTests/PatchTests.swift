@@ -31,7 +31,7 @@ import ScalpelEngine
     /// parameters, with BN in the mode `policy` says.
     static func fineTune(_ model: CIFARResNet, selection: String, batchNorm policy: BatchNormPolicy) throws {
         try model.setTrainable(selection)
-        model.trainForFineTuning(batchNorm: policy)
+        model.train(batchNorm: policy)
         for step in 0..<2 {
             let (x, labels) = batch(seed: 100 + UInt64(step))
             model.zeroGrad()
@@ -60,7 +60,7 @@ import ScalpelEngine
 
     // MARK: - Round trip
 
-    @Test(arguments: [BatchNormPolicy.eval, .train])
+    @Test(arguments: [BatchNormPolicy.frozen, .updating])
     func basePlusPatchReproducesTheFineTunedModel(policy: BatchNormPolicy) throws {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -70,7 +70,7 @@ import ScalpelEngine
 
         try Self.fineTune(model, selection: "block1", batchNorm: policy)
         let tuned = Self.evalLogits(model)
-        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: "block1",
+        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: .block("block1"),
                                         method: "surgical", hyperparameters: ["lr": "0.05", "batch_norm": policy.rawValue],
                                         to: patchPath)
 
@@ -96,8 +96,8 @@ import ScalpelEngine
         let model = Self.smallResNet()
         let basePath = dir + "/base.safetensors", patchPath = dir + "/p.safetensors"
         try Checkpoint.save(model, to: basePath)
-        try Self.fineTune(model, selection: "block1", batchNorm: .train)
-        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: "block1",
+        try Self.fineTune(model, selection: "block1", batchNorm: .updating)
+        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: .block("block1"),
                                         method: "surgical", to: patchPath)
 
         #expect(manifest.batchNormStatistics)
@@ -125,8 +125,8 @@ import ScalpelEngine
         let model = Self.smallResNet()
         let basePath = dir + "/base.safetensors", patchPath = dir + "/p.safetensors"
         try Checkpoint.save(model, to: basePath)
-        try Self.fineTune(model, selection: "block1", batchNorm: .eval)
-        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: "block1",
+        try Self.fineTune(model, selection: "block1", batchNorm: .frozen)
+        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: .block("block1"),
                                         method: "surgical", to: patchPath)
         #expect(!manifest.batchNormStatistics)
         let buffers = Set(model.namedBuffers().map(\.0))
@@ -150,7 +150,7 @@ import ScalpelEngine
         for (_, p) in model.trainableParameters() {
             p.withUnsafeMutableBufferPointer { w in for i in 0..<w.count { w[i] += 1e-3 * rng.nextNormal() } }
         }
-        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: "block1",
+        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: .block("block1"),
                                         method: "surgical", to: patchPath)
         #expect(Set(manifest.tensors) == Set(model.trainableParameters().map(\.0)))
 
@@ -175,8 +175,8 @@ import ScalpelEngine
         let patchPath = dir + "/p.safetensors"
         try Checkpoint.save(model, to: basePath)
         try Checkpoint.save(Self.smallResNet(seed: 1), to: otherPath)
-        try Self.fineTune(model, selection: "block1", batchNorm: .eval)
-        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: "block1",
+        try Self.fineTune(model, selection: "block1", batchNorm: .frozen)
+        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: .block("block1"),
                                         method: "surgical", to: patchPath)
 
         let target = Self.smallResNet(seed: 2)
@@ -203,8 +203,8 @@ import ScalpelEngine
         let model = CIFARResNet(inChannels: 1, classes: 10, width: 1, blocksPerStage: 2)
         let basePath = dir + "/base.safetensors", patchPath = dir + "/p.safetensors"
         try Checkpoint.save(model, to: basePath)
-        try Self.fineTune(model, selection: "block1", batchNorm: .eval)
-        try Patch.create(model: model, baseCheckpointPath: basePath, selection: "block1", method: "surgical",
+        try Self.fineTune(model, selection: "block1", batchNorm: .frozen)
+        try Patch.create(model: model, baseCheckpointPath: basePath, selection: .block("block1"), method: "surgical",
                          to: patchPath)
 
         let shallow = Self.smallResNet()
@@ -231,7 +231,7 @@ import ScalpelEngine
             try Patch.apply(basePath, to: model, baseCheckpointPath: basePath)
         }
         #expect(throws: PatchError.wouldOverwriteBase(path: basePath)) {
-            try Patch.create(model: model, baseCheckpointPath: basePath, selection: "all", method: "full", to: basePath)
+            try Patch.create(model: model, baseCheckpointPath: basePath, selection: .all, method: "full", to: basePath)
         }
     }
 
@@ -243,10 +243,10 @@ import ScalpelEngine
         let model = Self.smallResNet()
         let basePath = dir + "/base.safetensors", patchPath = dir + "/p.safetensors"
         try Checkpoint.save(model, to: basePath)
-        try Self.fineTune(model, selection: "stem+block1", batchNorm: .train)
+        try Self.fineTune(model, selection: "stem+block1", batchNorm: .updating)
         let hyper = ["lr": "0.05", "epochs": "2", "batch_norm": "train", "optimizer": "sgd"]
         let metrics = ["accuracy": 0.625, "loss": 1.25e-3, "diverged_loss": .infinity]
-        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: "stem+block1",
+        let manifest = try Patch.create(model: model, baseCheckpointPath: basePath, selection: .union(.block("stem"), .block("block1")),
                                         method: "surgical", hyperparameters: hyper, metrics: metrics, to: patchPath)
 
         #expect(manifest.formatVersion == Patch.formatVersion)

@@ -31,7 +31,7 @@ import ScalpelNN
 
     @Test func relativeGradientNormsMatchPyTorch() throws {
         let rgn = AutoRGN.relativeGradientNorms(model: model, names: names, examples: examples,
-                                                batches: [[0, 1, 2, 3], [4, 5, 6, 7]], batchNorm: .eval)
+                                                batches: [[0, 1, 2, 3], [4, 5, 6, 7]], batchNorm: .frozen)
         try expectRelative(rgn, "rgn", rtol: 1e-4)
         // Normalizations: min-max (paper) and divide-by-max (authors' code).
         let paper = AutoRGN.weights(rgn, variant: .paper)
@@ -51,7 +51,7 @@ import ScalpelNN
         model.freeze()
         model.unfreeze(["fc.bias"])
         _ = AutoRGN.relativeGradientNorms(model: model, names: names, examples: examples, batches: [[0, 1, 2, 3]],
-                                          batchNorm: .train)
+                                          batchNorm: .updating)
         #expect(model.stateDict().map { $0.tensor.toArray() } == before, "BN statistics restored")
         #expect(model.trainableParameters().map(\.0) == ["fc.bias"])
         #expect(model.namedParameters().allSatisfy { $0.1.grad == nil })

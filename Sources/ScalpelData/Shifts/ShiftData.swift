@@ -27,7 +27,7 @@ public struct ShiftData: Sendable {
 
 /// What `ShiftSpec.materialize` needs besides the spec.
 public struct ShiftOptions: Sendable {
-    /// Where the data sets are (and get fetched to).
+    /// Where the data sets are.
     public var store: DataStore
     /// Seeds the target split (the source data and corruption noise are fixed, independent of it).
     public var seed: UInt64

@@ -12,7 +12,7 @@ extension ShiftSpec {
         }
     }
 
-    /// Loads (fetching on first use) and builds the source sets and target splits of this shift.
+    /// Loads (see `DataStore.requireInstalled`) and builds the source sets and target splits of this shift.
     public func materialize(_ options: ShiftOptions = ShiftOptions()) throws -> ShiftData {
         if case .userData(let shift) = self { return try shift.materialize(options, spec: self) }
         let store = options.store

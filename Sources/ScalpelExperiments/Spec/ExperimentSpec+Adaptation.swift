@@ -6,33 +6,34 @@ extension ExperimentSpec {
     /// Validates the `adaptation:` groups and expands them into one session per checkpoint and
     /// shift. Problems are appended to `errors`, each naming its field (`adaptation[0].modes[1]`);
     /// selections are resolved against the model of every checkpoint they will run on.
-    func planAdaptation(shiftPlans: [(ShiftSpec, String, [CheckpointSource])], models: [String: BlockModel],
-                        errors: inout [SpecError]) -> [AdaptationSessionPlan] {
-        guard let groups = adaptation else { return [] }
+    ///
+    /// The runs are counted from the lengths of the lists before any is built: past `maximumRuns`
+    /// (nil: no cap) nothing is expanded and `count` says how many runs the groups ask for.
+    func planAdaptation(shiftPlans: [ShiftPlan], models: [String: BlockModel], maximumRuns: Int?,
+                        errors: inout [SpecError]) -> (sessions: [AdaptationSessionPlan], count: Int) {
+        guard let groups = adaptation else { return ([], 0) }
         if groups.isEmpty { errors.append(SpecError("adaptation", "empty (omit it for no adaptation runs)")) }
         let experiment = name ?? "experiment"
-        var settingsByGroup: [[AdaptationSettings]] = []
-        var extras: [(testSize: Int, every: Int, seeds: [UInt64])] = []
-        for (i, group) in groups.enumerated() {
-            let (settings, extra) = validate(group, field: "adaptation[\(i)]", models: models, errors: &errors)
-            settingsByGroup.append(settings)
-            extras.append(extra)
-        }
+        let grids = groups.enumerated().map { i, group in validate(group, field: "adaptation[\(i)]", models: models, errors: &errors) }
+        let cells = shiftPlans.reduce(0) { $0.addingClamped($1.checkpoints.count) }
+        let count = grids.reduce(0) { $0.addingClamped($1.count.multipliedClamped(cells)) }
+        if let maximumRuns, count > maximumRuns { return ([], count) }
+        let settingsByGroup = grids.map { $0.settings() }
         var sessions: [AdaptationSessionPlan] = []
         var owner: [String: Int] = [:]
-        for (shift, label, checkpoints) in shiftPlans {
-            for checkpoint in checkpoints {
+        for plan in shiftPlans {
+            for checkpoint in plan.checkpoints {
                 var runs: [PlannedAdaptation] = []
                 for (i, settings) in settingsByGroup.enumerated() {
                     for s in settings {
-                        for seed in extras[i].seeds {
+                        for seed in grids[i].seeds {
                             let identity = AdaptationIdentity(
                                 checkpointSHA256: checkpoint.sha256, architecture: checkpoint.configuration.architecture,
-                                shift: shift.description, splitSeed: splitSeed ?? 0, testSize: extras[i].testSize,
+                                shift: plan.identity, splitSeed: splitSeed ?? 0, testSize: grids[i].testSize,
                                 settings: s, seed: seed)
                             let run = PlannedAdaptation(AdaptationConfiguration(
                                 identity: identity, experiment: experiment, checkpointPath: checkpoint.path,
-                                shiftLabel: label, every: extras[i].every))
+                                shiftLabel: plan.label, every: grids[i].every))
                             if let first = owner[run.key] {
                                 if first != i { errors.append(SpecError("adaptation[\(i)]", "repeats runs of adaptation[\(first)]")) }
                                 continue
@@ -43,17 +44,17 @@ extension ExperimentSpec {
                     }
                 }
                 if !runs.isEmpty {
-                    sessions.append(AdaptationSessionPlan(checkpoint: checkpoint, shift: shift, splitSeed: splitSeed ?? 0, runs: runs))
+                    sessions.append(AdaptationSessionPlan(checkpoint: checkpoint, shift: plan.shift, splitSeed: splitSeed ?? 0, runs: runs))
                 }
             }
         }
-        return sessions
+        return (sessions, count)
     }
 
-    /// The settings of one group (one per selection × mode × learning rate) and its test size,
-    /// curve interval and seeds; problems go to `errors` under `field`.
+    /// The grid of one group (selections × modes × learning rates, its test size, curve interval
+    /// and seeds), checked but not expanded; problems go to `errors` under `field`.
     private func validate(_ g: AdaptationSpec, field: String, models: [String: BlockModel],
-                          errors: inout [SpecError]) -> ([AdaptationSettings], (testSize: Int, every: Int, seeds: [UInt64])) {
+                          errors: inout [SpecError]) -> AdaptationGrid {
         func fail(_ sub: String, _ message: String) { errors.append(SpecError(field + sub, message)) }
         func unique<T: Hashable>(_ values: [T], _ sub: String) {
             if Set(values).count != values.count { fail(sub, "a value is listed twice") }
@@ -135,27 +136,28 @@ extension ExperimentSpec {
         if seeds.isEmpty { fail(".seeds", "at least one seed is needed") }
         unique(seeds, ".seeds")
 
-        guard let method else { return ([], (testSize, every, seeds)) }
-        var out: [AdaptationSettings] = []
-        for selection in selections {
-            for mode in modes {
-                let recommended = AdaptationOptimizer.recommended(method: method, mode: mode, kind: kind)
-                for lr in rates ?? [recommended.learningRate] where lr > 0 && lr.isFinite {
-                    let optimizer = AdaptationOptimizer(kind: recommended.kind, learningRate: lr,
-                                                        weightDecay: g.weightDecay ?? recommended.weightDecay,
-                                                        momentum: g.momentum ?? 0.9)
-                    let s: AdaptationSettings = method == .memo
-                        ? .memo(mode: mode, selection: selection, optimizer: optimizer, augmentations: g.augmentations ?? 32,
-                                steps: g.steps ?? 1, augmixSeverity: g.augmixSeverity ?? 3, priorStrength: prior)
-                        : .tent(selection: selection, optimizer: optimizer, batchSize: g.batchSize ?? 64)
-                    out.append(s)
-                }
-            }
+        let grid = AdaptationGrid(selections: selections, modes: modes, rates: [], testSize: testSize, every: every,
+                                  seeds: seeds, make: nil)
+        guard let method else { return grid }
+        let momentum = g.momentum ?? 0.9
+        let make = { (selection: String, mode: AdaptationMode, lr: Float?) -> AdaptationSettings in
+            let recommended = AdaptationOptimizer.recommended(method: method, mode: mode, kind: kind)
+            let optimizer = AdaptationOptimizer(kind: recommended.kind, learningRate: lr ?? recommended.learningRate,
+                                                weightDecay: g.weightDecay ?? recommended.weightDecay, momentum: momentum)
+            return method == .memo
+                ? .memo(mode: mode, selection: selection, optimizer: optimizer, augmentations: g.augmentations ?? 32,
+                        steps: g.steps ?? 1, augmixSeverity: g.augmixSeverity ?? 3, priorStrength: prior)
+                : .tent(selection: selection, optimizer: optimizer, batchSize: g.batchSize ?? 64)
         }
         // Range problems of the scalar settings (the same checks `scalpel adapt` makes), once per group.
-        if let first = out.first {
-            for p in first.problems where p.setting != "learning_rate" && p.setting != "mode" { fail(".\(p.setting)", p.message) }
+        if let selection = selections.first, let mode = modes.first {
+            for p in make(selection, mode, nil).problems where p.setting != "learning_rate" && p.setting != "mode" {
+                fail(".\(p.setting)", p.message)
+            }
         }
-        return (out, (testSize, every, seeds))
+        // Without `learning_rates`, each mode's recommended rate.
+        return AdaptationGrid(selections: selections, modes: modes,
+                              rates: rates.map { $0.filter { $0 > 0 && $0.isFinite }.map { Optional($0) } } ?? [nil],
+                              testSize: testSize, every: every, seeds: seeds, make: make)
     }
 }

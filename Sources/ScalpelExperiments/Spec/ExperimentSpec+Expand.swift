@@ -4,13 +4,14 @@ import ScalpelTuning
 
 extension ExperimentSpec {
     /// The sessions and runs of a valid spec.
-    func expand(shiftPlans: [(ShiftSpec, String, [CheckpointSource])], methods: [MethodSpec], options: TrainingOptions,
+    func expand(shiftPlans: [ShiftPlan], methods: [MethodSpec], options: TrainingOptions,
                 adaptations: [AdaptationSessionPlan]) -> SweepPlan {
         let experiment = name ?? "experiment"
         let seeds = self.seeds ?? [0]
         var sessions: [SessionPlan] = []
-        for (shift, label, checkpoints) in shiftPlans {
-            for checkpoint in checkpoints {
+        for plan in shiftPlans {
+            let (shift, label) = (plan.shift, plan.label)
+            for checkpoint in plan.checkpoints {
                 let defaults = shift.defaultSplitSizes
                 for size in targetSizes ?? [defaults.tune] {
                     let sizes = SplitSizes(tune: size, validation: validationPerClass ?? defaults.validation,
@@ -25,7 +26,7 @@ extension ExperimentSpec {
                             for point in study.points(seed: seed) {
                                 let identity = RunIdentity(
                                     checkpointSHA256: checkpoint.sha256, architecture: checkpoint.configuration.architecture,
-                                    shift: shift.description, method: method.description, targetSize: size,
+                                    shift: plan.identity, method: method.description, targetSize: size,
                                     validationPerClass: sizes.validation, testPerClass: sizes.test,
                                     splitsByGroup: sizes.byGroup, splitSeed: splitSeed ?? 0,
                                     learningRate: point.learningRate, hyperparameter: point.hyperparameter,

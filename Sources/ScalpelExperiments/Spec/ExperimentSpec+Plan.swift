@@ -11,8 +11,8 @@ extension ExperimentSpec {
     /// (`adaptation[1].selections[0]`).
     ///
     /// - Parameters:
-    ///   - source: the spec's file, for messages; its directory resolves relative checkpoint paths
-    ///     and a relative `data_dir`.
+    ///   - source: the spec's file, for messages; its directory resolves relative paths: checkpoints
+    ///     (the spec's and a shift's), a `data:` shift's target and source, and `data_dir`.
     ///   - maximumRuns: the most runs the spec may plan (`defaultMaximumRuns`; nil: no cap).
     public func plan(source: String = "spec", maximumRuns: Int? = ExperimentSpec.defaultMaximumRuns) throws -> SweepPlan {
         var errors: [SpecError] = []
@@ -45,7 +45,7 @@ extension ExperimentSpec {
 
         // Shifts, each with its checkpoints.
         check(!shifts.isEmpty, "shifts", "at least one shift is needed")
-        var shiftPlans: [(ShiftSpec, String, [CheckpointSource])] = []
+        var shiftPlans: [ShiftPlan] = []
         for (i, entry) in shifts.enumerated() {
             let parsed: ShiftSpec?
             do { parsed = try ShiftSpec(parsing: entry.shift) } catch {
@@ -53,7 +53,10 @@ extension ExperimentSpec {
                 parsed = nil
             }
             let own = entry.checkpoint.map { checkpoint($0, field: "shifts[\(i)].checkpoint") }
-            if let parsed { shiftPlans.append((parsed, entry.label, own.map { $0.map { [$0] } ?? [] } ?? defaultCheckpoints)) }
+            if let parsed {
+                shiftPlans.append(ShiftPlan(shift: parsed.resolvingPaths(relativeTo: specDirectory), identity: parsed.description,
+                                            label: entry.label, checkpoints: own.map { $0.map { [$0] } ?? [] } ?? defaultCheckpoints))
+            }
         }
 
         // Methods, resolved against every model they will run on.
@@ -121,14 +124,16 @@ extension ExperimentSpec {
         }
         check(Set(shifts).count == shifts.count, "shifts", "a shift is listed twice")
 
-        // Test-time adaptation runs on the same checkpoints and shifts.
-        let adaptations = planAdaptation(shiftPlans: shiftPlans, models: models, errors: &errors)
-
+        // Test-time adaptation runs on the same checkpoints and shifts, counted before they are
+        // built: what the fine-tuning runs leave of the cap.
+        let fineTuning = errors.isEmpty ? fineTuningRunCount(shiftPlans: shiftPlans, methods: methodSpecs) : 0
+        let remaining = maximumRuns.map { fineTuning > $0 ? -1 : $0 - fineTuning }
+        let (adaptations, adaptationCount) = planAdaptation(shiftPlans: shiftPlans, models: models, maximumRuns: remaining,
+                                                            errors: &errors)
         if errors.isEmpty, let maximumRuns {
-            let count = fineTuningRunCount(shiftPlans: shiftPlans, methods: methodSpecs)
-                .addingClamped(adaptations.reduce(0) { $0 + $1.runs.count })
+            let count = fineTuning.addingClamped(adaptationCount)
             check(count <= maximumRuns, "", "the grid has \(count == .max ? "more than \(Int.max)" : "\(count)") runs; "
-                  + "at most \(maximumRuns) are allowed (raise the cap with --max-runs, or shorten a list)")
+                  + "at most \(maximumRuns) are allowed (raise the cap on runs or shorten a list)")
         }
         guard errors.isEmpty else { throw SpecErrors(source: source, errors: errors) }
         var spec = self

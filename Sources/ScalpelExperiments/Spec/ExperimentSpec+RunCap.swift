@@ -9,11 +9,11 @@ extension ExperimentSpec {
     public static let defaultMaximumRuns = 10_000
 
     /// The number of fine-tuning runs `expand` would plan, counted without building them.
-    func fineTuningRunCount(shiftPlans: [(ShiftSpec, String, [CheckpointSource])], methods: [MethodSpec]) -> Int {
+    func fineTuningRunCount(shiftPlans: [ShiftPlan], methods: [MethodSpec]) -> Int {
         let seedCount = (seeds ?? [0]).count
         var total = 0
-        for (shift, _, checkpoints) in shiftPlans {
-            let sizes = (targetSizes ?? [shift.defaultSplitSizes.tune]).count
+        for plan in shiftPlans {
+            let sizes = (targetSizes ?? [plan.shift.defaultSplitSizes.tune]).count
             var perSeed = 0
             for (text, method) in zip(self.methods, methods) {
                 let rates = methodLearningRates?[text] ?? methodLearningRates?[method.description] ?? learningRates
@@ -22,7 +22,7 @@ extension ExperimentSpec {
                                         seeds: [0])
                 perSeed = perSeed.addingClamped(study.points(seed: 0).count)
             }
-            total = total.addingClamped(checkpoints.count.multipliedClamped(sizes).multipliedClamped(perSeed)
+            total = total.addingClamped(plan.checkpoints.count.multipliedClamped(sizes).multipliedClamped(perSeed)
                 .multipliedClamped(seedCount))
         }
         return total

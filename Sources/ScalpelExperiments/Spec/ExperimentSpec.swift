@@ -26,8 +26,9 @@ import ScalpelTuning
 /// of adaptation runs only.
 ///
 /// A shift may also be a map naming its own checkpoint (`{shift: fmnist-subpop, checkpoint: …}`),
-/// for shifts whose source differs. Relative checkpoint paths are resolved against the spec's
-/// directory first, then the working directory.
+/// for shifts whose source differs. Relative paths (checkpoints, a shift's checkpoint, a user-data
+/// shift's `target:` and `source:`) are resolved against the spec's directory first, then the
+/// working directory; a relative `data_dir` against the spec's directory.
 public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var name: String?
     public var checkpoints: [String]?

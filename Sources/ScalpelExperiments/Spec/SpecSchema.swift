@@ -68,9 +68,9 @@ enum SpecSchema {
 
     /// Every problem of the YAML document `text` against `SpecSchema.experiment`, in document order.
     static func problems(in text: String) -> [SpecError] {
-        let root: Node?
+        let root: Node?, positions: KeyPositions
         do {
-            root = try Yams.compose(yaml: text)
+            (root, positions) = try KeyPositions.compose(text)
         } catch let error as YamlError {
             return [syntaxError(error)]
         } catch {
@@ -78,7 +78,7 @@ enum SpecSchema {
         }
         guard let root else { return [SpecError("", "the document is empty")] }
         var problems: [(Int, Int, SpecError)] = []
-        check(root, against: experiment, path: "", into: &problems)
+        check(root, against: experiment, path: "", keys: positions, into: &problems)
         return problems.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
     }
 
@@ -86,12 +86,16 @@ enum SpecSchema {
         switch error {
         case let .scanner(_, problem, mark, _), let .parser(_, problem, mark, _), let .composer(_, problem, mark, _):
             return SpecError("", "line \(mark.line), column \(mark.column): YAML syntax error: \(problem)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return SpecError("", "line \(context.mark.line), column \(context.mark.column): duplicate key \(keys)")
         default:
             return SpecError("", "YAML error: \(error)")
         }
     }
 
-    static func check(_ node: Node, against shape: SpecShape, path: String, into problems: inout [(Int, Int, SpecError)]) {
+    static func check(_ node: Node, against shape: SpecShape, path: String, keys: KeyPositions,
+                      into problems: inout [(Int, Int, SpecError)]) {
         let (line, column) = (node.mark?.line ?? 0, node.mark?.column ?? 0)
         func fail(_ message: String) {
             problems.append((line, column, SpecError(path, "line \(line), column \(column): \(message)")))
@@ -108,35 +112,45 @@ enum SpecSchema {
             }
         case .list(let element):
             guard case .sequence(let items) = node else { return fail("expected \(shape.name), found \(describe(node))") }
-            for (i, item) in items.enumerated() { check(item, against: element, path: path + "[\(i)]", into: &problems) }
+            for (i, item) in items.enumerated() { check(item, against: element, path: path + "[\(i)]", keys: keys, into: &problems) }
         case .stringOr(let other):
             if case .scalar = node { return }
-            check(node, against: other, path: path, into: &problems)
+            check(node, against: other, path: path, keys: keys, into: &problems)
         case .fields(let fields):
             guard case .mapping(let mapping) = node else { return fail("expected \(shape.name), found \(describe(node))") }
-            var seen = Set<String>()
-            for (keyNode, value) in mapping {
-                let key = keyNode.string ?? "\(keyNode)"
-                let keyPath = path.isEmpty ? key : path + "." + key
-                let (kl, kc) = (keyNode.mark?.line ?? 0, keyNode.mark?.column ?? 0)
-                guard seen.insert(key).inserted else {
-                    problems.append((kl, kc, SpecError(keyPath, "line \(kl), column \(kc): '\(key)' is given twice")))
-                    continue
-                }
+            for (key, keyPath, line, column, value) in uniqueKeys(of: mapping, path: path, keys: keys, into: &problems) {
                 guard let fieldShape = fields[key] else {
                     let hint = nearest(to: key, among: fields.keys).map { "; did you mean '\($0)'?" } ?? ""
-                    problems.append((kl, kc, SpecError(keyPath, "line \(kl), column \(kc): unknown key '\(key)'\(hint)")))
+                    problems.append((line, column, SpecError(keyPath, "line \(line), column \(column): unknown key '\(key)'\(hint)")))
                     continue
                 }
-                check(value, against: fieldShape, path: keyPath, into: &problems)
+                check(value, against: fieldShape, path: keyPath, keys: keys, into: &problems)
             }
         case .map(let valueShape):
             guard case .mapping(let mapping) = node else { return fail("expected \(shape.name), found \(describe(node))") }
-            for (keyNode, value) in mapping {
-                let key = keyNode.string ?? "\(keyNode)"
-                check(value, against: valueShape, path: (path.isEmpty ? key : path + "." + key), into: &problems)
+            for (_, keyPath, _, _, value) in uniqueKeys(of: mapping, path: path, keys: keys, into: &problems) {
+                check(value, against: valueShape, path: keyPath, keys: keys, into: &problems)
             }
         }
+    }
+
+    /// The pairs of `mapping` with their key as written, path, line and column; a key given
+    /// again is reported at its own line and column (with the line of its first occurrence) and left out.
+    static func uniqueKeys(of mapping: Node.Mapping, path: String, keys: KeyPositions,
+                           into problems: inout [(Int, Int, SpecError)]) -> [(String, String, Int, Int, Node)] {
+        var firstLine: [String: Int] = [:]
+        var out: [(String, String, Int, Int, Node)] = []
+        for (keyNode, value) in mapping {
+            let (key, line, column) = keys.key(keyNode)
+            let keyPath = path.isEmpty ? key : path + "." + key
+            if let first = firstLine[key] {
+                problems.append((line, column, SpecError(keyPath, "duplicate key '\(key)' (line \(line), column \(column); first at line \(first))")))
+                continue
+            }
+            firstLine[key] = line
+            out.append((key, keyPath, line, column, value))
+        }
+        return out
     }
 
     static func accepts(_ text: String, _ shape: SpecShape) -> Bool {

@@ -19,7 +19,7 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 2, let i = parts[0], let n = parts[1], n > 0, (0..<n).contains(i) else {
-            throw SpecError("--shard", "'\(text)' is not I/N with 0 ≤ I < N (e.g. 0/4)")
+            throw SpecError("shard", "'\(text)' is not I/N with 0 ≤ I < N (e.g. 0/4)")
         }
         self.init(index: i, count: n)
     }

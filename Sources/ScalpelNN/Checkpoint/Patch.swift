@@ -39,14 +39,16 @@ public enum Patch {
     /// - Parameters:
     ///   - model: the fine-tuned model.
     ///   - baseCheckpointPath: the checkpoint the fine-tuning started from.
-    ///   - selection: the selection text that was fine-tuned (recorded, not interpreted).
-    ///   - method: the fine-tuning method (recorded).
+    ///   - selection: the selection that was fine-tuned (recorded as its canonical text; the
+    ///     patch itself holds whatever changed).
+    ///   - method: the fine-tuning method's canonical text (recorded). ScalpelTuning's overload
+    ///     takes a typed `MethodSpec`.
     ///   - hyperparameters: recorded in the manifest.
     ///   - metrics: recorded in the manifest.
     ///   - path: where the patch goes (never the base checkpoint).
     /// - Returns: the manifest written.
     @discardableResult
-    public static func create(model: Module, baseCheckpointPath: String, selection: String, method: String,
+    public static func create(model: Module, baseCheckpointPath: String, selection: Selection, method: String,
                               hyperparameters: [String: String] = [:], metrics: [String: Double] = [:],
                               to path: String) throws -> PatchManifest {
         guard canonical(path) != canonical(baseCheckpointPath) else {
@@ -72,7 +74,7 @@ public enum Patch {
 
         let manifest = PatchManifest(
             baseSHA256: sha256, baseFileName: URL(fileURLWithPath: baseCheckpointPath).lastPathComponent,
-            baseArchitecture: architecture(of: model), selection: selection, method: method,
+            baseArchitecture: architecture(of: model), selection: selection.description, method: method,
             hyperparameters: hyperparameters, metrics: metrics, tensors: names, batchNormStatistics: statistics,
             createdAt: Date().ISO8601Format())
         let compact = String(decoding: try manifest.json(pretty: false), as: UTF8.self)

@@ -35,12 +35,14 @@ public struct PretrainedModel {
                 return v
             }
             guard let v = fromFallback else {
-                throw PretrainedModelError(path: path, "metadata has no '\(key)'; pass the model flags (--arch, --in-channels, --classes)")
+                throw PretrainedModelError(path: path, "metadata has no '\(key)' and no fallback configuration gives it "
+                                           + "(the model's architecture, input channels and classes)")
             }
             return v
         }
         guard let architecture = meta["scalpel.architecture"] ?? fallback?.architecture else {
-            throw PretrainedModelError(path: path, "metadata has no 'scalpel.architecture'; pass --arch")
+            throw PretrainedModelError(path: path, "metadata has no 'scalpel.architecture', the tensor names match no known "
+                                       + "architecture, and no fallback configuration names one")
         }
         let configuration = ModelConfiguration(
             architecture: architecture,

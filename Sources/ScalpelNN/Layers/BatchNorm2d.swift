@@ -5,7 +5,7 @@ import ScalpelEngine
 /// In training mode it normalizes with the batch statistics and updates the running
 /// statistics (momentum 0.1, unbiased variance, `num_batches_tracked += 1`); in evaluation
 /// mode it uses the running statistics. Which mode BN runs in during fine-tuning is the
-/// `BatchNormPolicy`, independent of which parameters train.
+/// `BatchNormPolicy` (`train(batchNorm:)`), independent of which parameters train.
 public final class BatchNorm2d: Module {
     public let weight: Tensor
     public let bias: Tensor
@@ -70,16 +70,6 @@ extension BatchNorm2d {
     }
 }
 
-/// Whether BatchNorm updates its running statistics during fine-tuning.
-///
-/// `eval` (the authors' default): running statistics stay as pre-trained and normalize the
-/// target batches; `train`: batch statistics normalize and the running statistics update.
-/// Chosen independently of which parameters train, and recorded with every result.
-public enum BatchNormPolicy: String, Sendable, CaseIterable, Codable {
-    case eval
-    case train
-}
-
 extension Module {
     /// Re-estimates every BatchNorm's running statistics as the plain average of the batch
     /// statistics over `batches` (PyTorch's `momentum=None`, as `swa_utils.update_bn` does).
@@ -89,30 +79,20 @@ extension Module {
     public func recalibrateBatchNorm(_ batches: [Tensor]) {
         let norms = namedModules().compactMap { $0.1 as? BatchNorm2d }
         let saved = norms.map(\.momentum)
-        let modes = namedModules().map { ($0.1, $0.1.isTraining) }
+        defer { for (bn, m) in zip(norms, saved) { bn.momentum = m } }
         for bn in norms {
             bn.runningMean.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             bn.runningVar.withUnsafeMutableBufferPointer { $0.update(repeating: 1) }
         }
-        withNoGrad {
-            for (k, x) in batches.enumerated() {
-                for (m, _) in modes where !(m is BatchNorm2d) { m.isTraining = false }
-                for bn in norms {
-                    bn.isTraining = true
-                    bn.momentum = 1 / Float(k + 1)
+        withModesRestored {  // BatchNorm in training mode, everything else (dropout) in evaluation mode
+            eval()
+            for bn in norms { bn.isTraining = true }
+            withNoGrad {
+                for (k, x) in batches.enumerated() {
+                    for bn in norms { bn.momentum = 1 / Float(k + 1) }
+                    _ = (self as? BlockModel)?(x)
                 }
-                _ = (self as? BlockModel)?(x)
             }
-        }
-        for (bn, m) in zip(norms, saved) { bn.momentum = m }
-        for (m, t) in modes { m.isTraining = t }
-    }
-
-    /// Puts the tree in training mode, with BatchNorm layers in the mode `policy` says.
-    public func trainForFineTuning(batchNorm policy: BatchNormPolicy) {
-        train(true)
-        if policy == .eval {
-            for (_, m) in namedModules() where m is BatchNorm2d { m.isTraining = false }
         }
     }
 }

@@ -24,43 +24,35 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
         self.seed = seed
     }
 
-    /// The names `build()` accepts.
-    public static let architectures = ["resnet8", "resnet14", "resnet20", "resnet26", "resnet32", "resnet18", "resnet34", "resnet50",
-                                       "resnet101", "efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2",
-                                       "efficientnet-lite3", "efficientnet-lite4", "mobilenet_v2", "vit", "vit-tiny", "vit_b_16", "vit_tv_tiny", "mlp2"]
+    /// The names `build()` accepts (the raw values of `Architecture`).
+    public static let architectures = Architecture.allCases.map(\.rawValue)
 
-    /// A freshly initialized model.
+    /// A freshly initialized model; throws `ModelError.unknownArchitecture` for a name outside
+    /// `Architecture`.
     public func build() throws -> BlockModel {
-        switch architecture {
-        case "resnet8", "resnet14", "resnet20", "resnet26", "resnet32":
-            let depth = Int(architecture.dropFirst("resnet".count))!
-            return CIFARResNet(inChannels: inChannels, classes: classes, width: width,
-                               blocksPerStage: (depth - 2) / 6, seed: seed)
-        case "resnet18", "resnet34", "resnet50", "resnet101":
-            let depth = TorchvisionResNet.Depth(rawValue: Int(architecture.dropFirst("resnet".count))!)!
+        switch try parsedArchitecture().family {
+        case .cifarResNet(let depth):
+            return CIFARResNet(inChannels: inChannels, classes: classes, width: width, blocksPerStage: (depth - 2) / 6,
+                               seed: seed)
+        case .torchvisionResNet(let depth):
             return TorchvisionResNet(depth, inChannels: inChannels, classes: classes, seed: seed)
-        case "efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2", "efficientnet-lite3", "efficientnet-lite4":
-            let size = EfficientNetLite.Size(rawValue: Int(architecture.dropFirst("efficientnet-lite".count))!)!
+        case .efficientNetLite(let size):
             return EfficientNetLite(size, inChannels: inChannels, classes: classes, seed: seed)
-        case "mobilenet_v2":
+        case .mobileNetV2:
             return MobileNetV2(inChannels: inChannels, classes: classes, seed: seed)
-        case "vit", "vit-tiny":
-            let patch = imageSize % 4 == 0 ? 4 : (imageSize % 7 == 0 ? 7 : 1)
-            return VisionTransformer(imageSize: imageSize, patchSize: patch, inChannels: inChannels, classes: classes,
-                                     seed: seed)
-        case "vit_b_16", "vit_tv_tiny":
-            var sizes = architecture == "vit_b_16" ? TorchvisionViT.Configuration.vitB16 : .tiny
+        case .visionTransformer:
+            return VisionTransformer(imageSize: imageSize, patchSize: vitPatchSize, inChannels: inChannels,
+                                     classes: classes, seed: seed)
+        case .torchvisionViT(var sizes):
             guard imageSize % sizes.patchSize == 0 else {
                 throw ModelConfigurationError(path: nil, field: "image_size", problem:
                     "\(imageSize) is not a multiple of \(architecture)'s patch size \(sizes.patchSize)")
             }
             sizes.imageSize = imageSize
             return TorchvisionViT(sizes, inChannels: inChannels, classes: classes, seed: seed)
-        case "mlp2":
+        case .twoLayerNetwork:
             return TwoLayerNetwork(inputs: inChannels * imageSize * imageSize, hidden: 64 * width, outputs: classes,
                                    seed: seed)
-        default:
-            throw ModelError.unknownArchitecture(architecture)
         }
     }
 }

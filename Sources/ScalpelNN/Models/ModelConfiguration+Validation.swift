@@ -42,7 +42,7 @@ extension ModelConfiguration {
         try check(classes, ModelLimits.classes, "classes")
         try check(width, ModelLimits.width, "width")
         try check(imageSize, ModelLimits.imageSize, "image_size")
-        if architecture.hasPrefix("vit") {
+        if (try? parsedArchitecture())?.isVisionTransformer == true {
             guard imageSize % vitPatchSize == 0 else {
                 throw ModelConfigurationError(path: path, field: "image_size", problem:
                     "\(imageSize) is not a multiple of \(architecture)'s patch size \(vitPatchSize)")
@@ -136,5 +136,10 @@ extension ModelConfiguration {
 extension ModelConfiguration {
     /// Whether the model takes only `imageSize` × `imageSize` inputs: the two-layer network's input
     /// layer and the ViT's position embeddings fix the size (the ResNets pool any size).
-    public var needsExactImageSize: Bool { architecture == "mlp2" || architecture.hasPrefix("vit") }
+    public var needsExactImageSize: Bool {
+        switch (try? parsedArchitecture())?.family {
+        case .twoLayerNetwork, .visionTransformer, .torchvisionViT: true
+        default: false
+        }
+    }
 }

@@ -25,7 +25,8 @@ public struct Buffer {
 /// children with `children()`, in PyTorch's registration order; everything else
 /// (`namedParameters()`, `stateDict()`, `freeze`, `train`) is derived from these.
 open class Module {
-    /// Training mode (batch statistics in BatchNorm). Set with `train(_:)` for the whole tree.
+    /// Training mode (batch statistics in BatchNorm). Set with `train(batchNorm:)`, `train(_:)`
+    /// or `eval()` for the whole tree; `withMode(_:_:)` sets it for a scope.
     public var isTraining: Bool = true
 
     public init() {}
@@ -76,6 +77,10 @@ extension Module {
     }
 
     /// Sets training mode on the whole tree (`model.train()` / `model.eval()` in PyTorch).
+    ///
+    /// Pitfall: `train()` puts every BatchNorm in training mode too, so each forward pass moves
+    /// the running statistics of every block, frozen or not. Before fine-tuning, use
+    /// `train(batchNorm: .frozen)` (or `.updating` to let the statistics move deliberately).
     public func train(_ on: Bool = true) {
         visit(prefix: "") { _, m in
             m.isTraining = on

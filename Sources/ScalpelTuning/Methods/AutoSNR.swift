@@ -35,7 +35,7 @@ public struct AutoSNR: FineTuningMethod {
         var sum: [String: [Double]] = [:]
         var sumSquares: [String: [Double]] = [:]
         for k in indices {
-            let g = GradientProbe.gradients(of: names, model: model, examples: examples, indices: [k], batchNorm: .eval)
+            let g = GradientProbe.gradients(of: names, model: model, examples: examples, indices: [k], batchNorm: .frozen)
             for (name, values) in g {
                 var s = sum[name] ?? [Double](repeating: 0, count: values.count)
                 var q = sumSquares[name] ?? [Double](repeating: 0, count: values.count)

@@ -2,8 +2,8 @@ import ScalpelEngine
 import ScalpelNN
 
 /// Gradients of the fine-tuning loss that Auto-RGN and Auto-SNR look at before an epoch,
-/// measured without side effects: the `requiresGrad` flags, gradients and BatchNorm running
-/// statistics of the model are as before afterwards.
+/// measured without side effects: the `requiresGrad` flags, gradients, module modes and BatchNorm
+/// running statistics of the model are as before afterwards.
 enum GradientProbe {
     /// ∇θ of the mean cross-entropy on `examples[indices]` for every parameter in `names`,
     /// with BatchNorm as the run trains it (`batchNorm`).
@@ -19,10 +19,11 @@ enum GradientProbe {
         model.freeze()
         model.unfreeze(names)
         model.zeroGrad()
-        model.trainForFineTuning(batchNorm: batchNorm)
-        let (x, y) = examples.batch(indices)
-        let logits = model.forward(blocks: examples.startBlock..<model.blocks.count, x)
-        crossEntropy(logits, targets: y).backward()
+        model.withMode(.train(batchNorm: batchNorm)) {
+            let (x, y) = examples.batch(indices)
+            let logits = model.forward(blocks: examples.startBlock..<model.blocks.count, x)
+            crossEntropy(logits, targets: y).backward()
+        }
         var out: [String: [Float]] = [:]
         for (name, p) in model.namedParameters() where names.contains(name) {
             out[name] = p.grad?.toArray() ?? [Float](repeating: 0, count: p.count)

@@ -49,7 +49,7 @@ public struct MethodSpec: Hashable, Codable, Sendable, CustomStringConvertible {
         switch kind {
         case .surgical:
             guard let argument, !argument.isEmpty else {
-                throw MethodSpecError("'surgical' needs a selection: surgical:block1 (or --tune block1)")
+                throw MethodSpecError("'surgical' needs a selection, e.g. surgical:block1")
             }
             _ = try Selection(parsing: argument)
         case .gradualUnfreeze:

@@ -68,7 +68,7 @@ final class ResumableRun {
         let backwardBlocks = model.blocks.count - session.tuner.firstTrainableBlock(selection)
         epochs: while epochsTrained < epochs {
             let epochStart = Date()
-            model.trainForFineTuning(batchNorm: options.batchNorm)
+            model.train(batchNorm: options.batchNorm)
             var order = Array(0..<data.tune.count)
             order.shuffle(using: &rng)
             var lossSum = 0.0

@@ -15,26 +15,34 @@ public struct Metrics: Codable, Sendable, Equatable {
     }
 }
 
+extension Metrics {
+    /// The fraction of `predictions` equal to their `labels`, position by position (0 for no
+    /// examples): the accuracy `evaluate` reports, shared with test-time adaptation.
+    public static func accuracy(of predictions: [Int], labels: [Int]) -> Double {
+        precondition(predictions.count == labels.count, "accuracy: \(predictions.count) predictions, \(labels.count) labels")
+        return Double(zip(predictions, labels).filter { $0 == $1 }.count) / Double(max(labels.count, 1))
+    }
+}
+
 /// Evaluates `model` on `set` in evaluation mode (BatchNorm running statistics), without
 /// autodiff, starting at the set's `startBlock`. Restores each module's mode afterwards.
 public func evaluate(_ model: BlockModel, on set: ExampleSet, batchSize: Int = 500) -> Metrics {
-    let modes = model.namedModules().map { ($0.1, $0.1.isTraining) }
-    model.eval()
-    defer { for (m, t) in modes { m.isTraining = t } }
     var predictions: [Int] = []
     predictions.reserveCapacity(set.count)
     var totalLoss = 0.0
-    withNoGrad {
-        for start in stride(from: 0, to: set.count, by: batchSize) {
-            let idx = Array(start..<min(set.count, start + batchSize))
-            let (x, y) = set.batch(idx)
-            let logits = model.forward(blocks: set.startBlock..<model.blocks.count, x)
-            totalLoss += Double(crossEntropy(logits, targets: y).item) * Double(idx.count)
-            predictions += logits.argmax(axis: -1)
+    model.withMode(.eval) {
+        withNoGrad {
+            for start in stride(from: 0, to: set.count, by: batchSize) {
+                let idx = Array(start..<min(set.count, start + batchSize))
+                let (x, y) = set.batch(idx)
+                let logits = model.forward(blocks: set.startBlock..<model.blocks.count, x)
+                totalLoss += Double(crossEntropy(logits, targets: y).item) * Double(idx.count)
+                predictions += logits.argmax(axis: -1)
+            }
         }
     }
     let correct = zip(predictions, set.labels).map { $0 == $1 }
-    let accuracy = Double(correct.filter { $0 }.count) / Double(max(set.count, 1))
+    let accuracy = Metrics.accuracy(of: predictions, labels: set.labels)
     var worst: Double? = nil
     if let groups = set.groups {
         var hits: [Int: (Int, Int)] = [:]

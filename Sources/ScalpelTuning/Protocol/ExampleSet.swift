@@ -37,14 +37,13 @@ public struct ExampleSet {
     public func advanced(through model: BlockModel, to block: Int, batchSize: Int = 256) -> ExampleSet {
         if block == startBlock { return self }
         precondition(block > startBlock, "advanced: block \(block) is before \(startBlock)")
-        let wasTraining = model.namedModules().map { ($0.1, $0.1.isTraining) }
-        model.eval()
-        defer { for (m, t) in wasTraining { m.isTraining = t } }
         var parts: [Tensor] = []
-        withNoGrad {
-            for start in stride(from: 0, to: count, by: batchSize) {
-                let idx = Array(start..<min(count, start + batchSize))
-                parts.append(model.forward(blocks: startBlock..<block, inputs.samples(idx)))
+        model.withMode(.eval) {
+            withNoGrad {
+                for start in stride(from: 0, to: count, by: batchSize) {
+                    let idx = Array(start..<min(count, start + batchSize))
+                    parts.append(model.forward(blocks: startBlock..<block, inputs.samples(idx)))
+                }
             }
         }
         return ExampleSet(inputs: Tensor.stackingSamples(parts), labels: labels, groups: groups, startBlock: block)

@@ -49,7 +49,7 @@ public struct FineTuner {
     /// during fine-tuning, so they can be computed once: they hold no trainable parameter (by
     /// construction), BatchNorm keeps its running statistics, and inputs are not augmented.
     public func prefixIsCacheable(upTo block: Int) -> Bool {
-        block > 0 && options.batchNorm == .eval && !options.augment
+        block > 0 && options.batchNorm == .frozen && !options.augment
     }
 
     /// One run at `learningRate` and `seed`, training the parameters in `selection`.
@@ -75,7 +75,7 @@ public struct FineTuner {
             let context = EpochContext(model: model, optimizer: optimizer, tune: data.tune, options: options,
                                        candidates: selection, seed: seed &+ UInt64(epoch))
             let weights = policy.beforeEpoch(epoch, context: context)
-            model.trainForFineTuning(batchNorm: options.batchNorm)
+            model.train(batchNorm: options.batchNorm)
             var order = Array(0..<data.tune.count)
             order.shuffle(using: &rng)
             var lossSum = 0.0

@@ -35,7 +35,7 @@ public struct Pretrainer {
     public func train(_ model: BlockModel, on train: ImageSet, progress: Progress? = nil) -> [Double] {
         let data = ExampleSet(train)
         model.unfreeze()
-        model.train()
+        model.train(batchNorm: .updating)  // from scratch: the running statistics are learned here
         let optimizer = Adam.adamW(learningRate: learningRate, weightDecay: weightDecay)
         var rng = RandomGenerator.derived(seed: seed, stream: 7)
         let perEpoch = (data.count + batchSize - 1) / batchSize

@@ -21,7 +21,7 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
 
     /// The paper's CIFAR protocol: Adam, weight decay 1e-4, batch 64, 15 epochs, BN in eval mode.
     public init(epochs: Int = 15, batchSize: Int = 64, weightDecay: Float = 1e-4, optimizer: OptimizerKind = .adam,
-                momentum: Float = 0.9, batchNorm: BatchNormPolicy = .eval, augment: Bool = false) {
+                momentum: Float = 0.9, batchNorm: BatchNormPolicy = .frozen, augment: Bool = false) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.weightDecay = weightDecay

@@ -36,7 +36,7 @@ struct DataCommand: ParsableCommand {
             }
             let store = location.store
             for d in sets {
-                try store.fetch(d)
+                try DataFetcher(store: store).fetch(d)
                 print("\(d.rawValue): \(store.directory)/\(d.rawValue)")
             }
         }

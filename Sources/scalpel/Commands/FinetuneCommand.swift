@@ -86,7 +86,7 @@ struct FinetuneCommand: ParsableCommand {
     var seeds = "0,1,2"
 
     @Option(name: .long, help: "BatchNorm while fine-tuning: eval (running statistics, the authors' default) or train.")
-    var bn: BatchNormPolicy = .eval
+    var bn: BatchNormPolicy = .frozen
 
     @Flag(name: .long, help: "Random crops of the tuning images (disables the frozen-prefix cache).")
     var augment = false
@@ -210,7 +210,7 @@ struct FinetuneCommand: ParsableCommand {
         }
         let accuracy = rerun.test?.accuracy ?? .nan
         try Patch.create(model: session.model, baseCheckpointPath: checkpoint,
-                         selection: chosen.selection ?? spec.description, method: spec.description,
+                         selection: try chosen.selection.map(Selection.init(parsing:)), method: spec,
                          hyperparameters: ["lr": "\(chosen.learningRate)", "seed": "\(chosen.seed)",
                                            "epoch": "\(chosen.bestEpoch ?? 0)"],
                          metrics: ["test_accuracy": accuracy], to: path)

@@ -17,7 +17,7 @@ try model.setTrainable("block1")
 print("trainable parameters: \(model.trainableParameterCount) of \(model.parameterCount)")
 let before = evaluate(model, on: test)
 let optimizer = Adam(learningRate: 1e-3)
-model.trainForFineTuning(batchNorm: .eval)
+model.train(batchNorm: .frozen)
 for step in 1...5 {
     model.zeroGrad()
     let loss = crossEntropy(model(tune.inputs), targets: tune.labels)
@@ -29,7 +29,7 @@ let after = evaluate(model, on: test)
 print("test accuracy: \(before.accuracy) before, \(after.accuracy) after")
 
 // Save what changed as a patch, apply it to a fresh copy of the checkpoint, compare the logits.
-let manifest = try Patch.create(model: model, baseCheckpointPath: checkpoint, selection: "block1",
+let manifest = try Patch.create(model: model, baseCheckpointPath: checkpoint, selection: .block("block1"),
                                 method: "surgical", to: patchPath)
 let restored = try PretrainedModel(path: checkpoint).model
 try Patch.apply(patchPath, to: restored, baseCheckpointPath: checkpoint)
