@@ -76,6 +76,7 @@ import ScalpelEngine
         let byBlock = model.parametersByBlock().flatMap { $0.parameters.map(\.0) }
         #expect(byBlock.sorted() == model.namedParameters().map(\.0).sorted())
         #expect(model.blockNames == ["embed", "block1", "block2", "last"])
+        #expect(model.architecture == "vit_tv_tiny")
         #expect(model(Tensor.zeros([2, 3, 48, 48])).shape == [2, 10])
     }
 

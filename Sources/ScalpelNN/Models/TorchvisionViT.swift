@@ -66,7 +66,15 @@ public final class TorchvisionViT: BlockModel {
         self.configuration = c
     }
 
-    public override var architecture: String { "vit_torchvision" }
+    /// `vit_b_16` or `vit_tv_tiny` when the sizes (any image size) are theirs, so that a
+    /// checkpoint's recorded architecture builds this model again; `vit_torchvision` otherwise.
+    public override var architecture: String {
+        var sizes = configuration
+        sizes.imageSize = Configuration.vitB16.imageSize
+        if sizes == .vitB16 { return Architecture.vitB16.rawValue }
+        sizes.imageSize = Configuration.tiny.imageSize
+        return sizes == .tiny ? Architecture.vitTorchvisionTiny.rawValue : "vit_torchvision"
+    }
 
     public override func ownParameters() -> [(String, Tensor)] { [("class_token", classToken)] }
 
