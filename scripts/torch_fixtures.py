@@ -16,7 +16,7 @@ import sys
 
 import torch
 
-GROUPS = ["optim", "ops", "network", "models", "methods", "images", "user_data", "ops2", "models2"]
+GROUPS = ["optim", "ops", "network", "models", "methods", "images", "user_data", "ops2", "models2", "vit_tv"]
 
 
 def main() -> None:

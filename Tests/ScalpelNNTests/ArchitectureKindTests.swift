@@ -8,7 +8,8 @@ import Testing
     /// The names recorded in existing specifications, databases and checkpoint metadata.
     static let recordedNames = ["resnet8", "resnet14", "resnet20", "resnet26", "resnet32", "resnet18", "resnet34",
                                 "resnet50", "resnet101", "efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2",
-                                "efficientnet-lite3", "efficientnet-lite4", "mobilenet_v2", "vit", "vit-tiny", "mlp2"]
+                                "efficientnet-lite3", "efficientnet-lite4", "mobilenet_v2", "vit", "vit-tiny", "vit_b_16", "vit_tv_tiny",
+                                "mlp2"]
 
     @Test func recordedNamesParseAndRoundTrip() throws {
         for name in Self.recordedNames { #expect(try Architecture(parsing: name).rawValue == name) }
@@ -33,5 +34,6 @@ import Testing
         #expect(Architecture.resnet50.family == .torchvisionResNet(.resnet50))
         #expect(Architecture.efficientNetLite3.family == .efficientNetLite(.lite3))
         #expect(Architecture.vitTiny.family == .visionTransformer)
+        #expect(Architecture.vitB16.family == .torchvisionViT(.vitB16))
     }
 }

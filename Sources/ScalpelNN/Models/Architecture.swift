@@ -3,7 +3,7 @@ import ScalpelEngine
 /// The architectures Scalpel builds by name, with the options every command shares.
 public struct ModelConfiguration: Sendable, Equatable, Codable {
     /// `resnet26` (also `resnet8/14/20/32`), `resnet18/34/50/101`, `efficientnet-lite0`…`4`,
-    /// `mobilenet_v2`, `vit`, `mlp2`.
+    /// `mobilenet_v2`, `vit`, `vit_b_16` (torchvision's names; `vit_tv_tiny` its tiny twin), `mlp2`.
     public var architecture: String
     public var inChannels: Int
     public var classes: Int
@@ -43,6 +43,13 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
         case .visionTransformer:
             return VisionTransformer(imageSize: imageSize, patchSize: vitPatchSize, inChannels: inChannels,
                                      classes: classes, seed: seed)
+        case .torchvisionViT(var sizes):
+            guard imageSize % sizes.patchSize == 0 else {
+                throw ModelConfigurationError(path: nil, field: "image_size", problem:
+                    "\(imageSize) is not a multiple of \(architecture)'s patch size \(sizes.patchSize)")
+            }
+            sizes.imageSize = imageSize
+            return TorchvisionViT(sizes, inChannels: inChannels, classes: classes, seed: seed)
         case .twoLayerNetwork:
             return TwoLayerNetwork(inputs: inChannels * imageSize * imageSize, hidden: 64 * width, outputs: classes,
                                    seed: seed)

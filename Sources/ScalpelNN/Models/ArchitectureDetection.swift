@@ -10,7 +10,9 @@ import SafeTensors
 /// are bottlenecks; CIFAR: a 3×3 stem, three stages of n blocks, depth 6n + 2, width from the
 /// stem's channels / 16), ViT `patch_embed.proj.weight` with `pos_embed` (image size from the
 /// patch and the number of position embeddings). Classes and input channels come from the head
-/// and the stem.
+/// and the stem. torchvision's ViT has `conv_proj.weight`, `class_token`,
+/// `encoder.pos_embedding` and `heads.head.weight`; its patch, width, MLP width and number of
+/// `encoder.layers.encoder_layer_N` must be those of `vit_b_16` or `vit_tv_tiny`.
 public enum ArchitectureDetection {
     /// The configuration whose model has these tensors. Throws when no family matches, when
     /// more than one does (listing the candidates), or when the family matches but its size is
@@ -50,6 +52,8 @@ public enum ArchitectureDetection {
         Family(name: "mobilenet_v2", marker: ["features.0.0.weight", "classifier.1.weight"], configuration: mobileNetV2),
         Family(name: "resnet", marker: ["conv1.weight", "layer1.0.conv1.weight", "fc.weight"], configuration: resNet),
         Family(name: "vit", marker: ["patch_embed.proj.weight", "pos_embed", "head.weight"], configuration: vit),
+        Family(name: "vit_torchvision", marker: ["conv_proj.weight", "class_token", "encoder.pos_embedding", "heads.head.weight"],
+               configuration: torchvisionViT),
     ]
 
     /// The shape of `name`, whose rank must be `rank`.

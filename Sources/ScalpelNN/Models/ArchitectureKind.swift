@@ -9,6 +9,8 @@ public enum Architecture: String, CaseIterable, Codable, Sendable {
     case mobileNetV2 = "mobilenet_v2"
     case vit
     case vitTiny = "vit-tiny"
+    /// torchvision's `vit_b_16` and its tiny twin for tests (``TorchvisionViT``).
+    case vitB16 = "vit_b_16", vitTorchvisionTiny = "vit_tv_tiny"
     case mlp2
 
     /// Parses a name as written in a flag, a specification or a checkpoint's metadata; throws
@@ -26,6 +28,8 @@ public enum Architecture: String, CaseIterable, Codable, Sendable {
         case efficientNetLite(EfficientNetLite.Size)
         case mobileNetV2
         case visionTransformer
+        /// A ViT with torchvision's names, of these sizes (the image size set by the configuration).
+        case torchvisionViT(TorchvisionViT.Configuration)
         case twoLayerNetwork
     }
 
@@ -48,12 +52,14 @@ public enum Architecture: String, CaseIterable, Codable, Sendable {
         case .efficientNetLite4: .efficientNetLite(.lite4)
         case .mobileNetV2: .mobileNetV2
         case .vit, .vitTiny: .visionTransformer
+        case .vitB16: .torchvisionViT(.vitB16)
+        case .vitTorchvisionTiny: .torchvisionViT(.tiny)
         case .mlp2: .twoLayerNetwork
         }
     }
 
-    /// Whether this is a Vision Transformer (`vit`, `vit-tiny`).
-    public var isVisionTransformer: Bool { self == .vit || self == .vitTiny }
+    /// Whether this is a Vision Transformer (`vit`, `vit-tiny`, `vit_b_16`, `vit_tv_tiny`).
+    public var isVisionTransformer: Bool { [.vit, .vitTiny, .vitB16, .vitTorchvisionTiny].contains(self) }
 }
 
 extension ModelConfiguration {

@@ -43,6 +43,10 @@ extension ModelConfiguration {
         try check(width, ModelLimits.width, "width")
         try check(imageSize, ModelLimits.imageSize, "image_size")
         if (try? parsedArchitecture())?.isVisionTransformer == true {
+            guard imageSize % vitPatchSize == 0 else {
+                throw ModelConfigurationError(path: path, field: "image_size", problem:
+                    "\(imageSize) is not a multiple of \(architecture)'s patch size \(vitPatchSize)")
+            }
             let side = imageSize / vitPatchSize
             guard side * side + 1 <= ModelLimits.vitTokens else {
                 throw ModelConfigurationError(path: path, field: "image_size", problem:
@@ -57,7 +61,13 @@ extension ModelConfiguration {
     }
 
     /// The patch size `build()` gives a ViT of this image size.
-    var vitPatchSize: Int { imageSize % 4 == 0 ? 4 : (imageSize % 7 == 0 ? 7 : 1) }
+    var vitPatchSize: Int {
+        switch architecture {
+        case "vit_b_16": 16
+        case "vit_tv_tiny": 8
+        default: imageSize % 4 == 0 ? 4 : (imageSize % 7 == 0 ? 7 : 1)
+        }
+    }
 
     /// The shapes of a few tensors that every size of the configuration shows in (the first and
     /// last layers), by `state_dict` name; empty for an architecture without such a table.
@@ -112,6 +122,10 @@ extension ModelConfiguration {
         case "vit", "vit-tiny":
             let p = Double(vitPatchSize), tokens = (s / p) * (s / p) + 1
             estimate = 5_340_000 + 192 * (c * p * p + tokens + k)
+        case "vit_b_16", "vit_tv_tiny":
+            var sizes = architecture == "vit_b_16" ? TorchvisionViT.Configuration.vitB16 : .tiny
+            sizes.imageSize = imageSize
+            estimate = sizes.parameterCount(inChannels: inChannels, classes: classes)
         case "mlp2": estimate = 64 * w * (c * s * s + k)
         default: return nil
         }
@@ -124,7 +138,7 @@ extension ModelConfiguration {
     /// layer and the ViT's position embeddings fix the size (the ResNets pool any size).
     public var needsExactImageSize: Bool {
         switch (try? parsedArchitecture())?.family {
-        case .twoLayerNetwork, .visionTransformer: true
+        case .twoLayerNetwork, .visionTransformer, .torchvisionViT: true
         default: false
         }
     }

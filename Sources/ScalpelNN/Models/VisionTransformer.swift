@@ -17,17 +17,21 @@ public final class Attention: Module {
     public override func children() -> [(String, Module)] { [("qkv", qkv), ("proj", proj)] }
 
     /// x: [B, T, D] → [B, T, D].
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        let (b, t, d) = (x.shape[0], x.shape[1], x.shape[2])
+    public func callAsFunction(_ x: Tensor) -> Tensor { proj(Self.attend(qkv(x), heads: heads)) }
+
+    /// The heads' attention before the output projection, from fused projections
+    /// [B, T, 3D] (queries, keys, values, each split into `heads` slices of D/heads):
+    /// softmax(Q·Kᵀ/√d_h)·V per head, heads concatenated → [B, T, D].
+    static func attend(_ qkv: Tensor, heads: Int) -> Tensor {
+        let (b, t, d) = (qkv.shape[0], qkv.shape[1], qkv.shape[2] / 3)
         let dh = d / heads
         // [B, T, 3, H, dh] → [3, B, H, T, dh]
-        let parts = qkv(x).reshaped([b, t, 3, heads, dh]).permuted([2, 0, 3, 1, 4])
+        let parts = qkv.reshaped([b, t, 3, heads, dh]).permuted([2, 0, 3, 1, 4])
         let q = parts.select(axis: 0, index: 0).reshaped([b * heads, t, dh])
         let k = parts.select(axis: 0, index: 1).reshaped([b * heads, t, dh])
         let v = parts.select(axis: 0, index: 2).reshaped([b * heads, t, dh])
         let weights = (q.matmul(k.transposed(1, 2)) * (1 / Float(dh).squareRoot())).softmax(axis: -1)
-        let o = weights.matmul(v).reshaped([b, heads, t, dh]).permuted([0, 2, 1, 3]).reshaped([b, t, d])
-        return proj(o)
+        return weights.matmul(v).reshaped([b, heads, t, dh]).permuted([0, 2, 1, 3]).reshaped([b, t, d])
     }
 }
 
