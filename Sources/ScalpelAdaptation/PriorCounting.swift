@@ -13,7 +13,7 @@
 ///   issue 17): with N = 16 and B = 32 the one image supplies 2/3 of every layer's statistics.
 ///
 /// Prediction on the un-augmented image (a batch of 1) uses prior N under both: w = 1.
-/// `docs/results-memo.md` measures the difference (online MEMO, `block1`: 66.2 → 70.0 at 500 images).
+/// `docs/results.md (Online MEMO)` measures the difference (online MEMO, `block1`: 66.2 → 70.0 at 500 images).
 public enum PriorCounting: String, Sendable, Codable, CaseIterable {
     /// w = 1: the augmented batch counts as one image (MEMO's code; the default).
     case augmentedBatchAsOneImage = "one"
