@@ -29,9 +29,27 @@ public final class ResultsDatabase: @unchecked Sendable {
                                            "\(foreign.prefix(5).map { "'\($0)'" }.joined(separator: ", "))\(foreign.count > 5 ? ", …" : "")); " +
                                            "nothing was written to it")
             }
-            try ResultsSchema.migrator.migrate(queue)
+            try Self.migrate(queue)
         } catch {
             throw Self.named(error, path)
+        }
+    }
+
+    /// Brings the schema up to date when other processes may open the same file at the same
+    /// moment (sweeps started together on a database of an older version): a migration checks
+    /// what is applied and then writes, so another process can apply the same migration in
+    /// between and this one fails on a table that now exists. Then the schema is up to date and
+    /// nothing is left to do; any other failure is retried a few times and then thrown.
+    static func migrate(_ queue: DatabaseQueue, attempts: Int = 5) throws {
+        for attempt in 1...attempts {
+            do {
+                try ResultsSchema.migrator.migrate(queue)
+                return
+            } catch let error as DatabaseError where attempt < attempts {
+                if try queue.read({ try ResultsSchema.migrator.hasCompletedMigrations($0) }) { return }
+                _ = error
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
         }
     }
 
