@@ -27,7 +27,12 @@ struct SweepCommand: ParsableCommand {
         without --shard, the shard is SLURM_ARRAY_TASK_ID of SCALPEL_SHARDS (which must be set). \
         Merge shard databases with `scalpel merge`; see docs/scaling.md.
 
-        --reuse OTHER.sqlite (repeatable; also the spec's `reuse:` list) shares runs between         studies: a run whose key a finished run of OTHER has (the same checkpoint, shift, method,         sizes, grid point and options) is copied into --db with its experiment and tool commit         instead of computed. OTHER is only read. Cross-Val's block runs are the studies'         `surgical:<block>` runs: found in --db or OTHER, or computed and recorded as such. See         docs/experiments.md.
+        --reuse OTHER.sqlite (repeatable; also the spec's `reuse:` list) shares runs between \
+        studies: a run whose key a finished run of OTHER has (the same checkpoint, shift, method, \
+        sizes, grid point and options) is copied into --db with its experiment and tool commit \
+        instead of computed; OTHER is only read. Cross-Val's block runs are the studies' \
+        `surgical:<block>` runs: found in --db or OTHER, or computed and recorded as such. See \
+        docs/experiments.md.
 
         Exit status: 0 when every run is recorded and none failed; 2 when some runs failed \
         (recorded with their message; the next sweep retries them); otherwise that of the error \
