@@ -74,22 +74,26 @@ struct SweepCommand: ParsableCommand {
         let share = part == .all ? "" : "; shard \(part): \(mine.runs.count) runs" +
             (plan.adaptationRuns.isEmpty ? "" : ", \(mine.adaptationRuns.count) adaptation runs")
         logger.info("\(plan.name): \(sizes.joined(separator: " and "))\(share)")
+        var sources: [ResultsDatabase] = []
+        for path in plan.reuse + reuse where !sources.contains(where: { ResultsMerge.sameFile($0.path, path) }) {
+            sources.append(try ResultsDatabase(reusingFrom: path, sweepDatabase: db))
+        }
         if dryRun {
+            var found = 0
             for r in mine.runs {
                 let id = r.identity
+                let source = try sources.first { try $0.finishedRun(key: r.key) != nil }
+                if source != nil { found += 1 }
                 print("\(r.key.prefix(12))  \(id.shift)  \(id.method)  n=\(id.targetSize)  lr=\(id.learningRate)" +
-                      (id.hyperparameter.map { "  h=\($0)" } ?? "") + "  seed=\(id.seed)")
+                      (id.hyperparameter.map { "  h=\($0)" } ?? "") + "  seed=\(id.seed)" + (source.map { "  in \($0.path)" } ?? ""))
             }
+            if !sources.isEmpty { logger.info("\(found) of \(mine.runs.count) runs are in the reuse databases") }
             for r in mine.adaptationRuns {
                 let id = r.identity, s = id.settings
                 print("\(r.key.prefix(12))  \(id.shift)  \(s.method.rawValue) \(s.mode.rawValue) \(s.selection)  " +
                       "test=\(id.testSize)  \(s.summary)  seed=\(id.seed)")
             }
             return
-        }
-        var sources: [ResultsDatabase] = []
-        for path in plan.reuse + reuse where !sources.contains(where: { ResultsMerge.sameFile($0.path, path) }) {
-            sources.append(try ResultsDatabase(reusingFrom: path, sweepDatabase: db))
         }
         let database = try ResultsDatabase(path: db)
         var runner = SweepRunner(plan: mine, database: database, observer: SweepProgress(logger: logger))
