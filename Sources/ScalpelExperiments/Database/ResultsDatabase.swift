@@ -53,10 +53,10 @@ public final class ResultsDatabase: @unchecked Sendable {
         }
     }
 
-    /// Opens an existing database to read it. It is opened writable when the file allows, only
-    /// so that SQLite can roll back a transaction a killed sweep left behind; nothing is written.
-    /// Errors name `path`.
-    public init(readingFrom path: String) throws {
+    /// Opens an existing database to read it. It is opened writable when the file allows (and
+    /// `readOnly` is false), only so that SQLite can roll back a transaction a killed sweep left
+    /// behind; nothing is written. Errors name `path`.
+    public init(readingFrom path: String, readOnly: Bool = false) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ResultsDatabaseError("\(path): no such results database")
@@ -65,7 +65,7 @@ public final class ResultsDatabase: @unchecked Sendable {
         self.path = path
         do {
             var configuration = Configuration()
-            configuration.readonly = !FileManager.default.isWritableFile(atPath: path)
+            configuration.readonly = readOnly || !FileManager.default.isWritableFile(atPath: path)
             configuration.busyMode = .timeout(30)
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let applied = try read { try ResultsSchema.migrator.appliedMigrations($0) }
