@@ -8,7 +8,9 @@ import ScalpelNN
 ///
 /// summed over every parameter element. The penalty's gradient is λ·sign(θ − θ⁰) (0 at θ = θ⁰,
 /// as `abs` defines it), which pulls each weight back toward its pre-trained value. λ is the
-/// method's hyperparameter, chosen by validation with the learning rate.
+/// method's hyperparameter, chosen by validation with the learning rate. Tensors the tuner
+/// always trains (`FineTuner.alwaysTrained`, a new head) have no pre-trained value and are not
+/// penalized.
 public struct L1SP: FineTuningMethod {
     /// λ grid used when none is given.
     public static let defaultLambdas: [Double] = [1e-3, 1e-4, 1e-5]
@@ -21,9 +23,14 @@ public struct L1SP: FineTuningMethod {
         let lambda = Float(point.hyperparameter ?? Self.defaultLambdas[0])
         var p = point
         p.hyperparameter = Double(lambda)
-        let anchors = session.model.namedParameters().map { name, _ in (name, session.tuner.base[name]!) }
-        return runPolicy(Policy(lambda: lambda, anchors: anchors), candidates: candidates(in: session.model),
+        return runPolicy(Policy(lambda: lambda, anchors: Self.anchors(in: session)), candidates: candidates(in: session.model),
                          at: p, in: session)
+    }
+
+    /// θ⁰ of every parameter the penalty pulls toward: all but the tuner's `alwaysTrained`.
+    static func anchors(in session: TuningSession) -> [(String, Tensor)] {
+        session.model.namedParameters().filter { !session.tuner.alwaysTrained.contains($0.0) }
+            .map { name, _ in (name, session.tuner.base[name]!) }
     }
 
     struct Policy: EpochPolicy {

@@ -16,6 +16,7 @@ import ScalpelOptim
 final class ResumableRun {
     /// The candidate's name (its block).
     let name: String
+    /// What it trains: its block and the session's `alwaysTrained`.
     let selection: Set<String>
     /// Index of the candidate among the method's candidates (ties go to the smaller).
     let order: Int
@@ -35,7 +36,7 @@ final class ResumableRun {
 
     init(name: String, selection: Set<String>, order: Int, point: GridPoint, session: TuningSession) {
         self.name = name
-        self.selection = selection
+        self.selection = session.tuner.trained(selection)
         self.order = order
         self.point = point
         self.data = session.data(forTraining: selection)

@@ -28,21 +28,52 @@ public struct RunData {
 /// evaluate target validation accuracy after every epoch, keep the state of the best epoch,
 /// and evaluate the test set once at that state (the paper's early stopping; the authors'
 /// code evaluates test every epoch and reads it at the best validation epoch — the same number).
+///
+/// `alwaysTrained` names parameters that every run trains besides its method's selection, at
+/// the full learning rate, whatever the method's policy freezes or reweights: a freshly
+/// initialised classification head (`PretrainedModel.withNewHead`), which has nothing
+/// pre-trained to keep. Surgical `block2` then trains block2 and the head; Cross-Val and
+/// successive halving train the head with every candidate block.
 public struct FineTuner {
     public let model: BlockModel
     /// The pre-trained state θ⁰ (parameters and buffers).
     public let base: [String: Tensor]
     public let options: TrainingOptions
+    /// Parameters trained in every run in addition to the method's selection (a new head).
+    public let alwaysTrained: Set<String>
 
-    public init(model: BlockModel, base: [String: Tensor]? = nil, options: TrainingOptions) {
+    /// Every name in `alwaysTrained` must be a parameter of `model` (a precondition: the caller
+    /// takes them from the model it built).
+    public init(model: BlockModel, base: [String: Tensor]? = nil, options: TrainingOptions,
+                alwaysTrained: Set<String> = []) {
+        let names = Set(model.namedParameters().map(\.0))
+        precondition(alwaysTrained.isSubset(of: names),
+                     "FineTuner: alwaysTrained names \(alwaysTrained.subtracting(names).sorted()) are not parameters of the model")
         self.model = model
         self.base = base ?? model.snapshot()
         self.options = options
+        self.alwaysTrained = alwaysTrained
     }
 
-    /// The first block that holds a parameter of `selection`: every block before it is frozen.
+    /// What a run of a method that selects `selection` trains: the selection and `alwaysTrained`.
+    public func trained(_ selection: Set<String>) -> Set<String> { selection.union(alwaysTrained) }
+
+    /// The first block that holds a parameter a run of `selection` trains (with `alwaysTrained`):
+    /// every block before it is frozen.
     public func firstTrainableBlock(_ selection: Set<String>) -> Int {
-        model.blocks.firstIndex { b in selection.contains { b.contains($0) } } ?? model.blocks.count
+        let trained = trained(selection)
+        return model.blocks.firstIndex { b in trained.contains { b.contains($0) } } ?? model.blocks.count
+    }
+
+    /// Undoes what an epoch policy did to `alwaysTrained`: trainable, at the full learning rate
+    /// (recorded weight 1).
+    func keepAlwaysTrained(optimizer: Optimizer, weights: inout [String: Double]?) {
+        guard !alwaysTrained.isEmpty else { return }
+        model.unfreeze(alwaysTrained)
+        for name in alwaysTrained {
+            optimizer.learningRateScale[name] = nil
+            if weights != nil { weights![name] = 1 }
+        }
     }
 
     /// Whether the activations of blocks before `block` are a fixed function of the input
@@ -52,10 +83,12 @@ public struct FineTuner {
         block > 0 && options.batchNorm == .frozen && !options.augment
     }
 
-    /// One run at `learningRate` and `seed`, training the parameters in `selection`.
+    /// One run at `learningRate` and `seed`, training the parameters in `selection` (and
+    /// `alwaysTrained`). On return the model holds the state of the best epoch.
     public func run(selection: Set<String>, learningRate: Float, seed: UInt64, data: RunData,
                     policy: EpochPolicy = FixedSelection(), hyperparameter: Double? = nil) -> RunResult {
         let started = Date()
+        let selection = trained(selection)
         var policy = policy
         model.restore(base)
         model.freeze()
@@ -74,7 +107,8 @@ public struct FineTuner {
             let epochStart = Date()
             let context = EpochContext(model: model, optimizer: optimizer, tune: data.tune, options: options,
                                        candidates: selection, seed: seed &+ UInt64(epoch))
-            let weights = policy.beforeEpoch(epoch, context: context)
+            var weights = policy.beforeEpoch(epoch, context: context)
+            keepAlwaysTrained(optimizer: optimizer, weights: &weights)
             model.train(batchNorm: options.batchNorm)
             var order = Array(0..<data.tune.count)
             order.shuffle(using: &rng)

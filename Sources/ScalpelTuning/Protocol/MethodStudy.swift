@@ -43,10 +43,12 @@ public struct MethodStudy {
                 progress(runs.count, total, result)
             }
         }
-        let trainable = implementation.candidates(in: session.model)
+        let trainable = session.tuner.trained(implementation.candidates(in: session.model))
         let count = session.model.namedParameters().filter { trainable.contains($0.0) }.reduce(0) { $0 + $1.1.count }
-        return StudyResult(method: method.description, runs: runs, seeds: seeds, trainableParameters: count,
-                           seconds: Date().timeIntervalSince(started))
+        var result = StudyResult(method: method.description, runs: runs, seeds: seeds, trainableParameters: count,
+                                 seconds: Date().timeIntervalSince(started))
+        result.alwaysTrained = session.tuner.alwaysTrained.sorted()
+        return result
     }
 }
 
@@ -55,8 +57,11 @@ public struct StudyResult: Codable, Sendable {
     public var method: String
     public var runs: [RunResult]
     public var seeds: [UInt64]
-    /// Parameter elements the method may train.
+    /// Parameter elements the method may train (with the tuner's `alwaysTrained`).
     public var trainableParameters: Int
+    /// Parameters every run trained besides the method's selection (`FineTuner.alwaysTrained`,
+    /// e.g. a new head); nil or empty when none.
+    public var alwaysTrained: [String]?
     public var seconds: Double
 
     public init(method: String, runs: [RunResult], seeds: [UInt64], trainableParameters: Int, seconds: Double) {

@@ -6,27 +6,19 @@ import ScalpelTuning
 
 /// `finetune` on your own data: split sizes, preprocessing, class names and `--new-head`.
 extension FinetuneCommand {
-    /// `--new-head` needs 2 or more classes and a method that trains the last layer.
+    /// `--new-head` needs 2 or more classes; every method trains the new head besides its own selection.
     func validateNewHead() throws {
         guard let newHead else { return }
         guard (2...100_000).contains(newHead) else { throw ValidationError("--new-head must be 2…100000 classes, got \(newHead)") }
-        let spec = try methodSpec()
-        let trainsHead = switch spec.kind {
-        case .last, .all, .l1sp, .autoRGN, .autoSNR: true
-        case .surgical: (spec.argument ?? "").split(separator: "+").contains("last")
-        default: false
-        }
-        guard trainsHead else {
-            throw ValidationError("--new-head: method '\(spec)' does not train the new last layer; use last, all, " +
-                                  "l1sp, auto-rgn, auto-snr or a surgical selection with +last")
-        }
-        guard savePatch == nil else { throw ValidationError("--save-patch does not apply with --new-head (the head's shape changes)") }
+        guard savePatch == nil else { throw ValidationError("--save-patch does not apply with --new-head (the head's shape changes); use --save") }
     }
 
     /// The shift's data (your data preprocessed as the checkpoint records and the flags say, its
     /// labels in the checkpoint's class order when it records class names) and the model to tune
-    /// (with a fresh head for `--new-head`). Mismatches are errors before any training.
-    func targetDataAndModel(shiftSpec: ShiftSpec, pretrained: PretrainedModel) throws -> (ShiftData, BlockModel) {
+    /// (with a fresh head for `--new-head`, whose parameter names come back as `fresh`: every run
+    /// trains them). Mismatches are errors before any training.
+    func targetDataAndModel(shiftSpec: ShiftSpec, pretrained: PretrainedModel) throws
+        -> (data: ShiftData, model: BlockModel, fresh: Set<String>, preprocessing: Preprocessing) {
         var isUserData = false
         if case .userData = shiftSpec { isUserData = true }
         var sizes: SplitSizes? = isUserData ? nil : shiftSpec.defaultSplitSizes  // your data: from the data, unless given
@@ -50,12 +42,15 @@ extension FinetuneCommand {
             mappedByName = true
         }
         var net = pretrained.model
+        var fresh = Set<String>()
         let classes = data.target.tune.classCount
         if let newHead {
             guard classes <= newHead else { throw ValidationError("--new-head \(newHead) but \(shiftSpec) has \(classes) classes") }
             let replaced = try pretrained.withNewHead(classes: newHead, seed: headSeed)
             net = replaced.model
-            print("new head: \(replaced.fresh.joined(separator: ", ")) for \(newHead) classes (seed \(headSeed))")
+            fresh = Set(replaced.fresh).intersection(net.namedParameters().map(\.0))
+            print("new head: \(replaced.fresh.joined(separator: ", ")) for \(newHead) classes (seed \(headSeed)), " +
+                  "trained in every run")
         } else if mappedByName ? classes > c.classes : classes != c.classes {
             // Without class names to map by, a target with fewer classes than the head would be scored
             // against outputs it never uses ("test 0.00%" on a 2-class shift of a 10-class checkpoint).
@@ -68,6 +63,6 @@ extension FinetuneCommand {
             throw ValidationError("--checkpoint takes \(c.inChannels)×\(c.imageSize)×\(c.imageSize) inputs but the target " +
                                   "images are \(t.channels)×\(t.height)×\(t.width); set --channels, --resize and --crop")
         }
-        return (data, net)
+        return (data, net, fresh, preprocessing)
     }
 }

@@ -34,7 +34,7 @@ struct FinetuneCommand: ParsableCommand {
 
     @OptionGroup var userData: UserDataFlags
 
-    @Option(name: .customLong("new-head"), help: "Replace the checkpoint's last Linear layer by a fresh one for K classes (seeded by --head-seed); the method must train it (last, all, l1sp, auto-rgn, auto-snr, surgical:…+last).")
+    @Option(name: .customLong("new-head"), help: "Replace the checkpoint's last Linear layer by a fresh one for K classes (seeded by --head-seed); every run trains it besides the method's own selection.")
     var newHead: Int?
 
     @Option(name: .customLong("head-seed"), help: "Seed of the --new-head initialization.")
@@ -103,6 +103,12 @@ struct FinetuneCommand: ParsableCommand {
     @Option(name: .customLong("save-patch"), help: "Save the first seed's chosen run as a patch against the checkpoint.")
     var savePatch: String?
 
+    @Option(name: .long, help: "Save the first seed's chosen run as a whole safetensors checkpoint (architecture, classes, preprocessing and class names in its metadata).")
+    var save: String?
+
+    @Flag(name: .long, help: "Let --save replace an existing file.")
+    var force = false
+
     @OptionGroup var model: ModelOptions
 
     @Option(name: .customLong("data-dir"), help: "Data directory (default: $SCALPEL_DATA, else ~/.cache/scalpel).")
@@ -134,7 +140,13 @@ struct FinetuneCommand: ParsableCommand {
             try OutputPath.check(savePatch, flag: "--save-patch", inputs: inputs)
             try OutputPath.check(Patch.manifestPath(for: savePatch), flag: "--save-patch (its manifest)", inputs: inputs)
         }
-        try OutputPath.checkDistinct([.init("--json", json), .init("--save-patch", savePatch)])
+        if let save {
+            try OutputPath.check(save, flag: "--save", inputs: inputs)
+            if !force && FileManager.default.fileExists(atPath: save) {
+                throw ValidationError("--save \(save) exists; pass --force to replace it")
+            }
+        }
+        try OutputPath.checkDistinct([.init("--json", json), .init("--save-patch", savePatch), .init("--save", save)])
     }
 
     func methodSpec() throws -> MethodSpec {
@@ -170,12 +182,12 @@ struct FinetuneCommand: ParsableCommand {
         // The method (and its selection) resolved against the model before any data is loaded.
         do { _ = try spec.method(for: pretrained.model) } catch { throw ValidationError("--method/--tune: \(error)") }
         let shiftSpec = try userData.shiftSpec(shift: shift)
-        let (data, net) = try targetDataAndModel(shiftSpec: shiftSpec, pretrained: pretrained)
+        let (data, net, fresh, preprocessing) = try targetDataAndModel(shiftSpec: shiftSpec, pretrained: pretrained)
         let options = TrainingOptions(epochs: epochs, batchSize: batchSize, weightDecay: wd, optimizer: optimizer,
                                       batchNorm: bn, augment: augment)
         let runData = RunData(tune: ExampleSet(data.target.tune), validation: ExampleSet(data.target.validation),
                               test: ExampleSet(data.target.test))
-        let session = TuningSession(tuner: FineTuner(model: net, options: options), data: runData,
+        let session = TuningSession(tuner: FineTuner(model: net, options: options, alwaysTrained: fresh), data: runData,
                                     cachesPrefixes: !noCache)
         let noAdaptation = evaluate(net, on: runData.test)
 
@@ -192,31 +204,17 @@ struct FinetuneCommand: ParsableCommand {
             print("no patch written to \(savePatch): every run of the first seed diverged")
         }
         if let savePatch, let chosen = result.chosenRuns.first {
-            try saveChosenPatch(chosen, spec: spec, session: session, to: savePatch)
+            try saveChosenPatch(chosen, studyRuns: result.runs.count, spec: spec, session: session, to: savePatch)
+        }
+        if let save {
+            try saveChosenModel(result, spec: spec, session: session, data: data, preprocessing: preprocessing,
+                                pretrained: pretrained, to: save)
         }
         if let json {
             try report.writeJSON(result, noAdaptation: noAdaptation, blocksComputedOnce: session.blocksComputedOnce,
                                  seconds: Date().timeIntervalSince(started), to: json)
             if json != OutputPath.standardOutput { print("wrote \(json)") }
         }
-    }
-
-    /// Reruns the chosen grid point of the first seed (runs are deterministic) and saves the
-    /// tuned state as a patch against the checkpoint.
-    func saveChosenPatch(_ chosen: RunResult, spec: MethodSpec, session: TuningSession, to path: String) throws {
-        let point = GridPoint(learningRate: chosen.learningRate, hyperparameter: chosen.hyperparameter, seed: chosen.seed)
-        let rerun = try spec.method(for: session.model).run(at: point, in: session)
-        guard rerun.status == .done else {
-            throw ValidationError("--save-patch: the chosen run diverged when rerun; no patch written to \(path)")
-        }
-        let accuracy = rerun.test?.accuracy ?? .nan
-        try Patch.create(model: session.model, baseCheckpointPath: checkpoint,
-                         selection: try chosen.selection.map(Selection.init(parsing:)), method: spec,
-                         hyperparameters: ["lr": "\(chosen.learningRate)", "seed": "\(chosen.seed)",
-                                           "epoch": "\(chosen.bestEpoch ?? 0)"],
-                         metrics: ["test_accuracy": accuracy], to: path)
-        print(String(format: "wrote patch %@ (seed %llu, lr %g, epoch %d; test %.2f%% on rerun)", path, chosen.seed,
-                     Double(chosen.learningRate), chosen.bestEpoch ?? 0, 100 * accuracy))
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ScalpelData
+import ScalpelEngine
 import ScalpelNN
 import ScalpelTuning
 
@@ -58,8 +59,14 @@ struct FinetuneReport {
         let seeds = result.testAccuracy?.count ?? 0
         print("test accuracy: \(summaryText(result.testAccuracy)) over \(counted(seeds, "seed")) (no adaptation \(percent(noAdaptation.accuracy)))")
         if hasGroups { print("worst-group accuracy: \(summaryText(result.worstGroupAccuracy))") }
+        if let extra = result.alwaysTrained, !extra.isEmpty {
+            print("trained in every run besides the method's selection: \(extra.joined(separator: ", "))")
+        }
         print("trainable parameters: \(trainableText(result)); \(counted(result.runs.count, "run")), \(diverged) diverged; " +
               String(format: "wall time %.1f s", seconds))
+        let pool = BufferPool.shared.statistics
+        print(String(format: "tensor memory: peak %.0f MiB held by live tensors at once; %.0f MiB idle in the buffer pool now",
+                     Double(pool.peakLiveBytes) / 1_048_576, Double(pool.idleBytes) / 1_048_576))
     }
 
     /// Per seed, the chosen run: learning rate, hyperparameter, epoch, accuracies, parameters trained, block.
@@ -113,8 +120,8 @@ struct FinetuneReport {
                           test: data.target.test.count),
             options: options, learningRates: study.learningRates, hyperparameterName: spec.hyperparameterName,
             hyperparameters: study.hyperparameters, seeds: study.seeds, noAdaptation: noAdaptation,
-            trainableParameters: result.trainableParameters, totalParameters: totalParameters,
-            testAccuracy: result.testAccuracy, worstGroupAccuracy: result.worstGroupAccuracy,
+            trainableParameters: result.trainableParameters, alwaysTrained: result.alwaysTrained ?? [],
+            totalParameters: totalParameters, testAccuracy: result.testAccuracy, worstGroupAccuracy: result.worstGroupAccuracy,
             chosen: result.seeds.map { result.chosen(seed: $0) }, runs: result.runs,
             blocksComputedOnce: blocksComputedOnce, seconds: seconds)
         try writeJSONAtomically(document, to: path)
@@ -136,6 +143,8 @@ struct FinetuneDocument: Codable {
     var seeds: [UInt64]
     var noAdaptation: Metrics
     var trainableParameters: Int
+    /// Parameters every run trained besides the method's selection (the `--new-head` layer).
+    var alwaysTrained: [String]
     var totalParameters: Int
     /// Mean and standard error over seeds of the chosen runs' test accuracy.
     var testAccuracy: Summary?
