@@ -134,9 +134,14 @@ extension ImageSet {
         return out
     }
 
-    /// A Float pixel in [0, 1] as the nearest uint8 sample, `round(x × 255)` clamped to 0…255;
-    /// exact (`quantized(b / 255) == b`) for every byte `b`.
+    /// A Float pixel in [0, 1] as the nearest uint8 sample, `round(x × 255)` (halves away from
+    /// zero) clamped to 0…255; exact (`quantized(b / 255) == b`) for every byte `b`. Computed on
+    /// integers: `v − ⌊v⌋` is exact for `v ≥ 0`, so no call to `roundf` per sample.
     @inlinable public static func quantized(_ x: Float) -> UInt8 {
-        UInt8(min(max((x * 255).rounded(), 0), 255))
+        let v = x * 255
+        guard v > 0 else { return 0 }
+        guard v < 255 else { return 255 }
+        let i = Int(v)
+        return UInt8(i + (v - Float(i) >= 0.5 ? 1 : 0))
     }
 }

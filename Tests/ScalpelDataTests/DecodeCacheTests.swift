@@ -26,7 +26,7 @@ import Testing
     @Test func secondReadComesFromTheCacheAndEqualsAFreshDecode() throws {
         let root = UserDataFixtures.path("folder"), cache = DataFixtures.tempDir()
         let otherNormalization = Preprocessing(channels: 3, resize: 4, crop: [4, 3], mean: [0.5], std: [0.5])
-        for p in [Preprocessing(), Self.resized, otherNormalization] {
+        for p in [Preprocessing(), Self.resized, otherNormalization, Preprocessing(channels: 1, crop: [4, 3])] {
             let fresh = try load(root, cache: nil, p)
             let first = try load(root, cache: cache, p)
             let second = try load(root, cache: cache, p)
@@ -44,8 +44,8 @@ import Testing
                 #expect(worst <= 0.5 / 255 / 0.2 + 1e-6)
             }
         }
-        // The mean/std normalization is applied per batch, not part of the key: two files, not three.
-        #expect(cacheFiles(cache).count == 2)
+        // The mean/std normalization is applied per batch, not part of the key: three files, not four.
+        #expect(cacheFiles(cache).count == 3)
     }
 
     @Test(arguments: ["truncated", "magic", "count", "label", "pixel", "empty", "garbage"])

@@ -47,4 +47,24 @@ import ScalpelEngine
         let uint8 = p.normalized(p.normalized(ImageSet(bytes: bytes, labels: [0], channels: 1, height: 2, width: 2, classCount: 1)))
         #expect(uint8.pixels == floats.pixels)
     }
+
+    /// The reader's uint8 samples are the Float path's pixels rounded: exactly `b / 255` without a
+    /// resize (the byte path: channels and crop on bytes), within rounding with one.
+    @Test(arguments: ["rgb.png", "rgba.png", "gray.png", "gray_alpha.png", "palette_trns.png", "gray16.png", "rgb16.png",
+                      "gray1bit.png", "progressive.jpg", "gray.jpg"])
+    func readerSamplesAreTheFloatPathRounded(name: String) throws {
+        let file = ImageFixtures.path(name)
+        let decoded = try ImageDecoder.decode(contentsOf: file)
+        for geometry in [Preprocessing(), Preprocessing(channels: 1, crop: [6, 9]), Preprocessing(channels: 3, crop: [8, 8]),
+                         Preprocessing(channels: 3, resize: 9, crop: [8, 8]), Preprocessing(resize: 5)] {
+            let reference = try geometry.apply(to: decoded, file: file)
+            let read = try ImageListReader.preprocessed(file, geometry: geometry, maxPixels: ImageDecoder.defaultMaxPixels)
+            #expect(read.channels == reference.channels && read.height == reference.height && read.width == reference.width)
+            #expect(read.samples == reference.pixels.map(ImageSet.quantized), "\(name) \(geometry)")
+            let is8Bit = if case .uint8 = decoded.samples { true } else { false }
+            if geometry.resize == nil && is8Bit {
+                #expect(read.samples.map { Float($0) / 255 } == reference.pixels, "\(name) \(geometry): exact")
+            }
+        }
+    }
 }

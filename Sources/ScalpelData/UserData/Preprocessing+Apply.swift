@@ -128,11 +128,22 @@ extension Preprocessing {
         return DecodedImage(width: decoded.width, height: decoded.height, channels: target, samples: samples)
     }
 
-    /// Interleaved HWC samples in [0, 1] as a CHW `Image`.
+    /// Interleaved HWC samples in [0, 1] as a CHW `Image`: `v / 255`, or `v / 65535` for 16-bit
+    /// samples (`DecodedImage.unitFloats`, without its intermediate array).
     static func planar(_ decoded: DecodedImage) -> Image {
-        let floats = decoded.unitFloats, c = decoded.channels, plane = decoded.width * decoded.height
-        var out = [Float](repeating: 0, count: floats.count)
-        for i in 0..<plane { for k in 0..<c { out[k * plane + i] = floats[i * c + k] } }
+        let c = decoded.channels, plane = decoded.width * decoded.height
+        var out = [Float](repeating: 0, count: c * plane)
+        func fill<T: BinaryInteger>(_ v: [T], _ scale: Float) {
+            v.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<plane { for k in 0..<c { dst[k * plane + i] = Float(src[i * c + k]) / scale } }
+                }
+            }
+        }
+        switch decoded.samples {
+        case .uint8(let v): fill(v, 255)
+        case .uint16(let v): fill(v, 65535)
+        }
         return Image(pixels: out, channels: c, height: decoded.height, width: decoded.width)
     }
 }
