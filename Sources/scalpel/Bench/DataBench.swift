@@ -7,7 +7,7 @@ extension BenchCommand {
     struct DataBench: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "data",
-            abstract: "Images/s of reading a data path (decode + preprocess, as finetune --target does), from the decode cache, and peak memory.",
+            abstract: "Images/s of reading a data path (decode + preprocess, and from the decode cache) and peak memory.",
             discussion: """
             Reads PATH --runs times without the decode cache (every image decoded and preprocessed), then once \
             through the cache in $SCALPEL_DATA/cache (filling it when missing) and --runs times from it, and \
