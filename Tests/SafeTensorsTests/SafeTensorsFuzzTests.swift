@@ -1,19 +1,10 @@
 import Foundation
+import ScalpelEngine
 import Testing
 import SafeTensors
 
-/// SplitMix64: a small seeded generator, so every fuzz case is reproducible from its index.
-struct FuzzRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Every fuzz case is reproducible from its index: the engine's seeded generator.
+typealias FuzzRandom = RandomGenerator
 
 /// 240 generated malformations of a valid file (truncations, flipped bytes, edited header
 /// numbers, appended bytes, wrong header lengths): each is read without a crash, and either reads

@@ -4,18 +4,8 @@ import SafeTensors
 import ScalpelEngine
 @testable import ScalpelNN
 
-/// SplitMix64: a small seeded generator, so every fuzz case is reproducible from its index.
-struct FuzzRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1 }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Every fuzz case is reproducible from its index: the engine's seeded generator.
+typealias FuzzRandom = RandomGenerator
 
 /// Generated hostile checkpoints and patches: metadata with random sizes and architectures,
 /// tensors with random shapes and values, patch manifests with random fields. None crashes or

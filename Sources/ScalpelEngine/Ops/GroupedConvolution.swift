@@ -84,7 +84,7 @@ public func groupedConv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stri
     if fast {
         #if canImport(CScalpelDNNL)
         DNNLContext.shared.withLock { ctx in
-            DNNLGroupedConvPlan.get(ctx, g, hasBias: hasBias)
+            DNNLConvPlan.get(ctx, g, hasBias: hasBias)
                 .forward(ctx, x: input.pointer, weight: w.pointer, bias: bias?.pointer, out: out.pointer)
         }
         #endif
@@ -102,7 +102,7 @@ public func groupedConv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stri
             if fast {
                 #if canImport(CScalpelDNNL)
                 DNNLContext.shared.withLock { ctx in
-                    DNNLGroupedConvPlan.get(ctx, g, hasBias: hasBias)
+                    DNNLConvPlan.get(ctx, g, hasBias: hasBias)
                         .backwardData(ctx, gradOut: gy.pointer, weight: w.pointer, gradInput: gx.pointer)
                 }
                 #endif
@@ -119,7 +119,7 @@ public func groupedConv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil, stri
             if fast {
                 #if canImport(CScalpelDNNL)
                 DNNLContext.shared.withLock { ctx in
-                    DNNLGroupedConvPlan.get(ctx, g, hasBias: hasBias)
+                    DNNLConvPlan.get(ctx, g, hasBias: hasBias)
                         .backwardWeights(ctx, gradOut: gy.pointer, x: input.pointer, gradWeight: gw.pointer,
                                          gradBias: gb?.pointer)
                 }

@@ -29,16 +29,34 @@ public final class ResultsDatabase: @unchecked Sendable {
                                            "\(foreign.prefix(5).map { "'\($0)'" }.joined(separator: ", "))\(foreign.count > 5 ? ", …" : "")); " +
                                            "nothing was written to it")
             }
-            try ResultsSchema.migrator.migrate(queue)
+            try Self.migrate(queue)
         } catch {
             throw Self.named(error, path)
         }
     }
 
-    /// Opens an existing database to read it. It is opened writable when the file allows, only
-    /// so that SQLite can roll back a transaction a killed sweep left behind; nothing is written.
-    /// Errors name `path`.
-    public init(readingFrom path: String) throws {
+    /// Brings the schema up to date when other processes may open the same file at the same
+    /// moment (sweeps started together on a database of an older version): a migration checks
+    /// what is applied and then writes, so another process can apply the same migration in
+    /// between and this one fails on a table that now exists. Then the schema is up to date and
+    /// nothing is left to do; any other failure is retried a few times and then thrown.
+    static func migrate(_ queue: DatabaseQueue, attempts: Int = 5) throws {
+        for attempt in 1...attempts {
+            do {
+                try ResultsSchema.migrator.migrate(queue)
+                return
+            } catch let error as DatabaseError where attempt < attempts {
+                if try queue.read({ try ResultsSchema.migrator.hasCompletedMigrations($0) }) { return }
+                _ = error
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
+        }
+    }
+
+    /// Opens an existing database to read it. It is opened writable when the file allows (and
+    /// `readOnly` is false), only so that SQLite can roll back a transaction a killed sweep left
+    /// behind; nothing is written. Errors name `path`.
+    public init(readingFrom path: String, readOnly: Bool = false) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ResultsDatabaseError("\(path): no such results database")
@@ -47,7 +65,7 @@ public final class ResultsDatabase: @unchecked Sendable {
         self.path = path
         do {
             var configuration = Configuration()
-            configuration.readonly = !FileManager.default.isWritableFile(atPath: path)
+            configuration.readonly = readOnly || !FileManager.default.isWritableFile(atPath: path)
             configuration.busyMode = .timeout(30)
             queue = try DatabaseQueue(path: path, configuration: configuration)
             let applied = try read { try ResultsSchema.migrator.appliedMigrations($0) }

@@ -64,7 +64,7 @@ public enum ResultsMerge {
     }
 
     /// Whether `a` and `b` name one file (the same path, a link, or the same inode).
-    static func sameFile(_ a: String, _ b: String) -> Bool {
+    public static func sameFile(_ a: String, _ b: String) -> Bool {
         let (ua, ub) = (URL(fileURLWithPath: a).resolvingSymlinksInPath(), URL(fileURLWithPath: b).resolvingSymlinksInPath())
         if ua.standardizedFileURL.path == ub.standardizedFileURL.path { return true }
         var sa = stat(), sb = stat()

@@ -9,6 +9,8 @@ public protocol SweepObserver: AnyObject {
     func note(_ message: String, level: Logger.Level)
     /// A run was recorded.
     func runFinished(_ record: RunRecord)
+    /// A run was copied from another study's database (`source`) instead of computed.
+    func runReused(_ record: RunRecord, from source: String)
     /// An adaptation run was recorded.
     func adaptationFinished(_ record: AdaptationRunRecord)
     /// Every run was attempted.
@@ -18,6 +20,11 @@ public protocol SweepObserver: AnyObject {
 extension SweepObserver {
     /// By default an adaptation run is not reported.
     public func adaptationFinished(_ record: AdaptationRunRecord) {}
+
+    /// By default a reused run is reported as a note.
+    public func runReused(_ record: RunRecord, from source: String) {
+        note("\(record.label) reused from \(source) (experiment \(record.experiment), commit \(record.toolCommit))", level: .info)
+    }
 }
 
 /// Progress on standard error: a bar with an ETA over runs when it is a terminal, plain log
@@ -57,6 +64,14 @@ public final class SweepProgress: SweepObserver {
         lastLine = "\(r.shift) \(r.method) n=\(r.targetSize) lr=\(r.learningRate)\(hp) seed \(r.seed): \(outcome)"
         if drawsBar { redraw() } else {
             logger.info("run \(finished)/\(total) \(r.status.rawValue) \(lastLine) (\(String(format: "%.1f", r.seconds)) s)")
+        }
+    }
+
+    public func runReused(_ r: RunRecord, from source: String) {
+        finished += 1
+        lastLine = "\(r.shift) \(r.method) n=\(r.targetSize) lr=\(r.learningRate) seed \(r.seed): reused"
+        if drawsBar { redraw() } else {
+            logger.info("run \(finished)/\(total) reused \(lastLine) from \(source) (experiment \(r.experiment), commit \(r.toolCommit))")
         }
     }
 

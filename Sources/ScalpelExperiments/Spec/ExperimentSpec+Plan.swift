@@ -123,6 +123,17 @@ extension ExperimentSpec {
             check(Set(values).count == values.count, field, "a value is listed twice")
         }
         check(Set(shifts).count == shifts.count, "shifts", "a shift is listed twice")
+        var reusePaths: [String] = []
+        for (i, path) in (reuse ?? []).enumerated() {
+            let resolved = CheckpointSource.resolve(path, relativeTo: specDirectory)
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) || isDirectory.boolValue {
+                errors.append(SpecError("reuse[\(i)]", "'\(path)' is not a results database file" +
+                                        (specDirectory.map { " (looked in \($0) and the working directory)" } ?? "")))
+            } else if !reusePaths.contains(resolved) {
+                reusePaths.append(resolved)
+            }
+        }
 
         // Test-time adaptation runs on the same checkpoints and shifts, counted before they are
         // built: what the fine-tuning runs leave of the cap.
@@ -140,6 +151,8 @@ extension ExperimentSpec {
         if let directory = dataDirectory, !directory.hasPrefix("/"), !directory.hasPrefix("~"), let specDirectory {
             spec.dataDirectory = URL(fileURLWithPath: specDirectory).appendingPathComponent(directory).standardized.path
         }
-        return spec.expand(shiftPlans: shiftPlans, methods: methodSpecs, options: options, adaptations: adaptations)
+        var plan = spec.expand(shiftPlans: shiftPlans, methods: methodSpecs, options: options, adaptations: adaptations)
+        plan.reuse = reusePaths
+        return plan
     }
 }

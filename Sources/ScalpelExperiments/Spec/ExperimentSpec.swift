@@ -21,6 +21,7 @@ import ScalpelTuning
 ///     optimizer: adam                                       # adam | adamw | sgd
 ///     adaptation:                                           # test-time adaptation runs (AdaptationSpec)
 ///       - {method: memo, modes: [episodic, online], selections: [all, stem]}
+///     reuse: [../results/per-block.sqlite]                  # other studies' databases to copy runs from
 ///
 /// `methods` and `learning_rates` may be left out when `adaptation` is given: an experiment
 /// of adaptation runs only.
@@ -28,7 +29,7 @@ import ScalpelTuning
 /// A shift may also be a map naming its own checkpoint (`{shift: fmnist-subpop, checkpoint: …}`),
 /// for shifts whose source differs. Relative paths (checkpoints, a shift's checkpoint, a user-data
 /// shift's `target:` and `source:`) are resolved against the spec's directory first, then the
-/// working directory; a relative `data_dir` against the spec's directory.
+/// working directory; a relative `data_dir` against the spec's directory; `reuse` paths like checkpoints.
 public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var name: String?
     public var checkpoints: [String]?
@@ -52,9 +53,12 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var dataDirectory: String?
     /// Groups of test-time adaptation runs on the same checkpoints and shifts.
     public var adaptation: [AdaptationSpec]?
+    /// Results databases of other studies whose finished runs a sweep copies instead of
+    /// computing them (`SweepRunner.reuseSources`), as written.
+    public var reuse: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case name, checkpoints, shifts, methods, hyperparameters, seeds, epochs, optimizer, adaptation
+        case name, checkpoints, shifts, methods, hyperparameters, seeds, epochs, optimizer, adaptation, reuse
         case learningRates = "learning_rates", methodLearningRates = "method_learning_rates"
         case targetSizes = "target_sizes", validationPerClass = "validation_per_class", testPerClass = "test_per_class"
         case splitSeed = "split_seed", batchSize = "batch_size", weightDecay = "weight_decay"
@@ -96,6 +100,7 @@ extension ExperimentSpec {
         optimizer = try c.decodeIfPresent(String.self, forKey: .optimizer)
         dataDirectory = try c.decodeIfPresent(String.self, forKey: .dataDirectory)
         adaptation = try c.decodeIfPresent([AdaptationSpec].self, forKey: .adaptation)
+        reuse = try c.decodeIfPresent([String].self, forKey: .reuse)
     }
 }
 

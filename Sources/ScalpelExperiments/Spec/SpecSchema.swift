@@ -64,7 +64,7 @@ enum SpecSchema {
         "hyperparameters": .map(.list(.number)), "target_sizes": .list(.integer), "validation_per_class": .integer,
         "test_per_class": .integer, "seeds": .list(.count), "split_seed": .count, "epochs": .integer,
         "batch_size": .integer, "weight_decay": .number, "batch_norm": .string, "optimizer": .string,
-        "data_dir": .string, "adaptation": .list(adaptation),
+        "data_dir": .string, "adaptation": .list(adaptation), "reuse": .list(.string),
     ])
 
     /// Every problem of the YAML document `text` against `SpecSchema.experiment`, in document order.

@@ -50,6 +50,26 @@ public struct RunConfiguration: Codable, Sendable {
     public var shiftLabel: String
     /// The name of the method's hyperparameter (`lambda`, `threshold`), if any.
     public var hyperparameterName: String?
+    /// The method (`cross-val`) whose block run this is, when the sweep recorded it only as a
+    /// part of that method's run (`SweepBlockRuns`); nil for a run of the sweep's own plan.
+    /// Reports leave such runs out of their method rows. Not part of the identity.
+    public var componentOf: String?
+
+    /// The configuration a stored `json` holds, nil when it does not decode.
+    public init?(json: String) {
+        guard let decoded = try? JSONDecoder().decode(RunConfiguration.self, from: Data(json.utf8)) else { return nil }
+        self = decoded
+    }
+
+    public init(identity: RunIdentity, experiment: String, checkpointPath: String, shiftLabel: String,
+                hyperparameterName: String?, componentOf: String? = nil) {
+        self.identity = identity
+        self.experiment = experiment
+        self.checkpointPath = checkpointPath
+        self.shiftLabel = shiftLabel
+        self.hyperparameterName = hyperparameterName
+        self.componentOf = componentOf
+    }
 
     public var json: String {
         let encoder = JSONEncoder()

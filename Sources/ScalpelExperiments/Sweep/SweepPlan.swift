@@ -57,6 +57,8 @@ public struct SweepPlan: Sendable {
     public let adaptations: [AdaptationSessionPlan]
     /// Where the data sets are read from.
     public let dataDirectory: String?
+    /// The spec's `reuse` databases, resolved (the sweep opens them as `reuseSources`).
+    public var reuse: [String] = []
 
     public init(name: String, sessions: [SessionPlan], adaptations: [AdaptationSessionPlan] = [], dataDirectory: String?) {
         self.name = name
@@ -71,8 +73,10 @@ public struct SweepPlan: Sendable {
 
     /// The plan restricted to one shard (every run, and adaptation run, whose key falls in it).
     public func restricted(to shard: Shard) -> SweepPlan {
-        SweepPlan(name: name, sessions: sessions.map { $0.filter { shard.contains(key: $0.key) } }.filter { !$0.runs.isEmpty },
-                  adaptations: adaptations.map { $0.filter { shard.contains(key: $0.key) } }.filter { !$0.runs.isEmpty },
-                  dataDirectory: dataDirectory)
+        var plan = SweepPlan(name: name, sessions: sessions.map { $0.filter { shard.contains(key: $0.key) } }.filter { !$0.runs.isEmpty },
+                             adaptations: adaptations.map { $0.filter { shard.contains(key: $0.key) } }.filter { !$0.runs.isEmpty },
+                             dataDirectory: dataDirectory)
+        plan.reuse = reuse
+        return plan
     }
 }

@@ -17,6 +17,10 @@ import ScalpelTuning
 /// `FineTuningMethod.run(at:in:)` of its method and is recorded in one transaction (which also
 /// deletes its claim) as soon as it ends. A session whose data or model fails to load records
 /// its runs as `failed` with the message (the next sweep retries them).
+///
+/// Runs are shared between studies (`SweepRunner+Reuse`): a claimed run that a reuse database
+/// holds finished is copied, not computed; and each run's session carries a `SweepBlockRuns`,
+/// so Cross-Val's block runs are the `surgical:<block>` runs of this or another study.
 public struct SweepRunner {
     public let plan: SweepPlan
     public let database: ResultsDatabase
@@ -26,6 +30,12 @@ public struct SweepRunner {
     public var owner = ClaimOwner.current()
     /// Heartbeat, staleness and polling of claims.
     public var claimPolicy = ClaimPolicy.standard
+    /// Other studies' databases (opened with `ResultsDatabase(reusingFrom:sweepDatabase:)`) whose
+    /// finished runs this sweep copies instead of computing them, in order of preference.
+    public var reuseSources: [ResultsDatabase] = []
+    /// Whether Cross-Val takes its block runs from, and records them as, `surgical:<block>` runs
+    /// (on by default; off computes every block inside the Cross-Val run, as before).
+    public var sharesBlockRuns = true
 
     public init(plan: SweepPlan, database: ResultsDatabase, observer: SweepObserver? = nil) {
         self.plan = plan
@@ -43,6 +53,12 @@ public struct SweepRunner {
         public var diverged = 0
         /// Runs of the plan that other sweeps on the database recorded meanwhile.
         public var byOthers = 0
+        /// Runs copied from a reuse database instead of computed (not counted in `ran`).
+        public var reused = 0
+        /// Cross-Val block runs (`surgical:<block>`) found recorded, here or in a reuse database.
+        public var blockRunsFound = 0
+        /// Cross-Val block runs computed and recorded as `surgical:<block>` runs of their own.
+        public var blockRunsComputed = 0
     }
 
     /// What a sweep knows while it claims: the keys it needs no more (recorded, or claimed by
@@ -84,6 +100,7 @@ public struct SweepRunner {
     @discardableResult
     public func run() throws -> Outcome {
         let finished = try database.finishedKeys().union(database.finishedAdaptationKeys())
+        try database.adoptComponents(Set(plan.runs.map(\.key)).intersection(finished))
         var work = Work(since: Date(), settled: finished)
         work.outcome.skipped = plan.runs.filter { finished.contains($0.key) }.count
             + plan.adaptationRuns.filter { finished.contains($0.key) }.count
@@ -117,6 +134,10 @@ public struct SweepRunner {
         var implementations: [MethodSpec: (FineTuningMethod, Int)] = [:]
         for run in plan.runs where !work.settled.contains(run.key) {
             guard try work.claim(run.key, .run, in: self) else { continue }
+            if try copyReusable(run) {
+                work.outcome.reused += 1
+                continue
+            }
             if session == nil {
                 let left = plan.runs.filter { !work.settled.contains($0.key) }.count + 1
                 observer?.note("preparing \(plan.label): \(left) runs", level: .info)
@@ -126,6 +147,7 @@ public struct SweepRunner {
             let started = Date()
             var record: RunRecord
             var epochs: [EpochRow] = []
+            var blockRuns: SweepBlockRuns?
             do {
                 let session = try session!.get()
                 if implementations[run.method] == nil {
@@ -135,6 +157,11 @@ public struct SweepRunner {
                     implementations[run.method] = (method, count)
                 }
                 let (method, trainable) = implementations[run.method]!
+                if sharesBlockRuns {
+                    blockRuns = SweepBlockRuns(for: run, runner: self, model: session.model, since: work.since)
+                }
+                session.blockRuns = blockRuns
+                defer { session.blockRuns = nil }
                 var result = method.run(at: run.identity.gridPoint, in: session)
                 result.method = run.method.description
                 record = RunRecord(planned: run, result: result, trainableParameters: trainable, startedAt: started,
@@ -144,30 +171,15 @@ public struct SweepRunner {
                 record = RunRecord(planned: run, status: .failed, message: "\(error)",
                                    seconds: Date().timeIntervalSince(started), startedAt: started, toolCommit: toolCommit)
             }
+            if let blockRuns {
+                if let failure = blockRuns.failure { throw failure }
+                work.outcome.blockRunsFound += blockRuns.found
+                work.outcome.blockRunsComputed += blockRuns.computed
+                work.settled.formUnion(blockRuns.recordedKeys)
+            }
             try database.record(record, epochs: epochs)
             observer?.runFinished(record)
             work.count(record.status)
         }
-    }
-
-    /// The target data, the model with the checkpoint's weights, and the session around them.
-    func makeSession(_ plan: SessionPlan) throws -> TuningSession {
-        let shift = try plan.shift.materialize(ShiftOptions(store: DataStore(directory: self.plan.dataDirectory),
-                                                            seed: plan.splitSeed, splitSizes: plan.splitSizes))
-        let model = try plan.checkpoint.loadModel()
-        let config = plan.checkpoint.configuration
-        let target = shift.target
-        guard target.tune.channels == config.inChannels else {
-            throw ResultsDatabaseError("\(plan.shift) has \(target.tune.channels)-channel images; the checkpoint " +
-                                       "'\(plan.checkpoint.path)' expects \(config.inChannels)")
-        }
-        guard target.tune.classCount == config.classes else {
-            throw ResultsDatabaseError("\(plan.shift) has \(target.tune.classCount) classes; the checkpoint " +
-                                       "'\(plan.checkpoint.path)' has \(config.classes) outputs")
-        }
-        try database.record(ModelRecord(checkpointSHA256: plan.checkpoint.sha256, checkpoint: plan.checkpoint.path, model: model))
-        let data = RunData(tune: ExampleSet(target.tune), validation: ExampleSet(target.validation),
-                           test: ExampleSet(streaming: target.test))
-        return TuningSession(tuner: FineTuner(model: model, options: plan.options), data: data)
     }
 }

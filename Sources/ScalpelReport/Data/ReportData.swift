@@ -75,7 +75,9 @@ public struct ReportData: Sendable {
     public let epochs: [String: [EpochRow]]
     public let models: [String: ModelRecord]
     public let cells: [CellKey: CellResult]
-    /// Shifts, methods and target sizes in the order the sweep first ran them.
+    /// Shifts, methods and target sizes in the order the sweep first ran them. `methods` leaves
+    /// out a method all of whose runs were recorded only as Cross-Val's block runs
+    /// (`componentRuns`): the study did not plan it, so it gets no row, rank or bar.
     public let shifts: [String]
     public let methods: [String]
     public let targetSizes: [Int]
@@ -86,6 +88,9 @@ public struct ReportData: Sendable {
     public let adaptationCurves: [String: [AdaptationCurveRow]]
     /// The adaptation runs summarized over seeds: one panel per checkpoint, shift and test set.
     public let adaptationPanels: [AdaptationPanel]
+    /// The number of runs recorded only as another method's block runs (`RunRecord.isComponent`)
+    /// whose method has no row.
+    public let componentRuns: Int
 
     public init(database: ResultsDatabase) throws {
         try self.init(runs: database.runs(), epochs: database.epochs(), models: database.models(),
@@ -114,7 +119,10 @@ public struct ReportData: Sendable {
             return out
         }
         shifts = firstSeen(\.shift)
-        methods = firstSeen(\.method)
+        let components = Set(runs.filter(\.isComponent).map(\.key))
+        let planned = Set(runs.filter { !components.contains($0.key) }.map(\.method))
+        componentRuns = runs.filter { components.contains($0.key) && !planned.contains($0.method) }.count
+        methods = firstSeen(\.method).filter(planned.contains)
         targetSizes = firstSeen(\.targetSize).sorted()
         checkpoints = firstSeen { CheckpointRef(architecture: $0.architecture, sha256: $0.checkpointSHA256) }
     }

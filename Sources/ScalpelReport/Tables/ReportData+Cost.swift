@@ -4,7 +4,10 @@ extension ReportData {
     /// The wall-clock cost of each method's grid relative to full fine-tuning's: in every column
     /// with both, Σ seconds over the method's runs (every learning rate, hyperparameter and
     /// seed, diverged and failed runs included) over Σ seconds of `all`'s runs; the mean over
-    /// columns. Comparable only between runs of one machine and thread count.
+    /// columns. Comparable only between runs of one machine and thread count. A Cross-Val run a
+    /// sweep composed from recorded block runs (`CrossValidation.compose`, `SweepBlockRuns`)
+    /// records the sum of its block runs' recorded seconds, so its cost is that of computing
+    /// every block, whichever study computed them.
     public func relativeCosts(architecture: String, targetSize: Int) -> [String: Double] {
         var ratios: [String: [Double]] = [:]
         for column in columns(architecture: architecture) {
@@ -17,6 +20,20 @@ extension ReportData {
             }
         }
         return ratios.mapValues { $0.reduce(0, +) / Double($0.count) }
+    }
+
+    /// How Cross-Val's cost is counted when the table has it: the sum of its block runs'
+    /// recorded seconds, also for a run a sweep composed from block runs recorded earlier; and
+    /// how many block runs recorded only for Cross-Val the table leaves out as rows.
+    func crossValidationCostNote() -> String? {
+        guard methods.contains("cross-val") else { return nil }
+        var note = "A cross-val run costs the sum of its block runs' recorded seconds, also when a sweep composed it " +
+            "from block runs recorded earlier (by this or another study, `--reuse`)."
+        if componentRuns > 0 {
+            note += " \(componentRuns) surgical block run\(componentRuns == 1 ? "" : "s") recorded for cross-val " +
+                "\(componentRuns == 1 ? "is not shown as a row" : "are not shown as rows")."
+        }
+        return note
     }
 
     /// For each method that chooses a block automatically besides `cross-val` (successive

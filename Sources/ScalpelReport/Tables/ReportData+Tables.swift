@@ -18,6 +18,7 @@ extension ReportData {
         var note = "Mean (standard error) over seeds, in %, at the grid point with the best validation " +
             "accuracy per seed; average rank over shifts (1 = best); cost: wall seconds of the method's " +
             "whole grid over those of all's, mean over shifts (same machine and threads)."
+        if let composed = crossValidationCostNote() { note += " " + composed }
         if let selection = selectionNote(architecture: architecture, targetSize: targetSize) { note += " " + selection }
         return Table(title: "Test accuracy, \(architecture), \(targetSize) tune examples per class",
                      header: ["method"] + columns.map(\.label) + ["avg rank", "cost ×all"], rows: rows, note: note)

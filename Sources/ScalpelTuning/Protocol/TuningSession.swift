@@ -17,6 +17,8 @@ public final class TuningSession {
     public let data: RunData
     /// Whether to reuse frozen-prefix activations (on by default; off to compare).
     public var cachesPrefixes: Bool
+    /// Where Cross-Val finds and keeps its runs of single blocks (nil: it computes every block).
+    public var blockRuns: BlockRunStore?
     private var cache: [Int: RunData] = [:]
 
     public init(tuner: FineTuner, data: RunData, cachesPrefixes: Bool = true) {

@@ -27,6 +27,13 @@ struct SweepCommand: ParsableCommand {
         without --shard, the shard is SLURM_ARRAY_TASK_ID of SCALPEL_SHARDS (which must be set). \
         Merge shard databases with `scalpel merge`; see docs/scaling.md.
 
+        --reuse OTHER.sqlite (repeatable; also the spec's `reuse:` list) shares runs between \
+        studies: a run whose key a finished run of OTHER has (the same checkpoint, shift, method, \
+        sizes, grid point and options) is copied into --db with its experiment and tool commit \
+        instead of computed; OTHER is only read. Cross-Val's block runs are the studies' \
+        `surgical:<block>` runs: found in --db or OTHER, or computed and recorded as such. See \
+        docs/experiments.md.
+
         Exit status: 0 when every run is recorded and none failed; 2 when some runs failed \
         (recorded with their message; the next sweep retries them); otherwise that of the error \
         (64 usage, 65 a bad specification, shard or database; see docs/scaling.md).
@@ -41,6 +48,9 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "Run only shard I of N (I/N, 0-based); default: SLURM_ARRAY_TASK_ID of SCALPEL_SHARDS in a job array, else all.")
     var shard: String?
 
+    @Option(name: .long, help: "Another study's results database to copy finished runs from (repeatable; read only).")
+    var reuse: [String] = []
+
     @Flag(name: .customLong("dry-run"), help: "Validate and list the runs to do, without running them.")
     var dryRun = false
 
@@ -49,7 +59,7 @@ struct SweepCommand: ParsableCommand {
 
     func validate() throws {
         guard maxRuns > 0 else { throw ValidationError("--max-runs must be positive, got \(maxRuns)") }
-        try OutputPath.check(db, flag: "--db", inputs: [.init("the spec", spec)])
+        try OutputPath.check(db, flag: "--db", inputs: [.init("the spec", spec)] + reuse.map { .init("--reuse", $0) })
     }
 
     func run() throws {
@@ -64,12 +74,20 @@ struct SweepCommand: ParsableCommand {
         let share = part == .all ? "" : "; shard \(part): \(mine.runs.count) runs" +
             (plan.adaptationRuns.isEmpty ? "" : ", \(mine.adaptationRuns.count) adaptation runs")
         logger.info("\(plan.name): \(sizes.joined(separator: " and "))\(share)")
+        var sources: [ResultsDatabase] = []
+        for path in plan.reuse + reuse where !sources.contains(where: { ResultsMerge.sameFile($0.path, path) }) {
+            sources.append(try ResultsDatabase(reusingFrom: path, sweepDatabase: db))
+        }
         if dryRun {
+            var found = 0
             for r in mine.runs {
                 let id = r.identity
+                let source = try sources.first { try $0.finishedRun(key: r.key) != nil }
+                if source != nil { found += 1 }
                 print("\(r.key.prefix(12))  \(id.shift)  \(id.method)  n=\(id.targetSize)  lr=\(id.learningRate)" +
-                      (id.hyperparameter.map { "  h=\($0)" } ?? "") + "  seed=\(id.seed)")
+                      (id.hyperparameter.map { "  h=\($0)" } ?? "") + "  seed=\(id.seed)" + (source.map { "  in \($0.path)" } ?? ""))
             }
+            if !sources.isEmpty { logger.info("\(found) of \(mine.runs.count) runs are in the reuse databases") }
             for r in mine.adaptationRuns {
                 let id = r.identity, s = id.settings
                 print("\(r.key.prefix(12))  \(id.shift)  \(s.method.rawValue) \(s.mode.rawValue) \(s.selection)  " +
@@ -78,9 +96,14 @@ struct SweepCommand: ParsableCommand {
             return
         }
         let database = try ResultsDatabase(path: db)
-        let outcome = try SweepRunner(plan: mine, database: database, observer: SweepProgress(logger: logger)).run()
+        var runner = SweepRunner(plan: mine, database: database, observer: SweepProgress(logger: logger))
+        runner.reuseSources = sources
+        let outcome = try runner.run()
         let others = outcome.byOthers > 0 ? ", \(outcome.byOthers) recorded by other sweeps" : ""
-        logger.info("\(outcome.ran) runs recorded (\(outcome.diverged) diverged, \(outcome.failed) failed), \(outcome.skipped) already there\(others); database \(db)")
+        let reused = sources.isEmpty ? "" : ", reused \(outcome.reused)"
+        let blocks = outcome.blockRunsFound + outcome.blockRunsComputed > 0
+            ? "; cross-val block runs: \(outcome.blockRunsFound) found, \(outcome.blockRunsComputed) computed" : ""
+        logger.info("\(outcome.ran) runs recorded (\(outcome.diverged) diverged, \(outcome.failed) failed), \(outcome.skipped) already there\(reused)\(others)\(blocks); database \(db)")
         if outcome.failed > 0 { throw ExitCode(2) }
     }
 }

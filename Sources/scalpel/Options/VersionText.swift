@@ -8,8 +8,8 @@ import ScalpelExperiments
 /// repository the executable sits in (`ToolVersion.commit`, what sweeps record too), else
 /// "unknown" for a binary copied out of its checkout.
 enum VersionText {
-    /// The release of this source tree; bumped by hand with a release.
-    static let version = "0.9.0"
+    /// The release of this source tree (`ScalpelVersion.current`).
+    static let version = ScalpelVersion.current
 
     static var full: String {
         let kernels = KernelBackend.hasOneDNN ? "onednn and blas kernels" : "blas kernels (no oneDNN)"

@@ -36,10 +36,10 @@ final class DNNLConvInferencePlan {
 
         var d = dnnl_convolution_desc_t()
         var (s, w, y) = (srcMD, dnnlMemoryDesc(g.weightShape, dnnl_format_tag_any), dstMD)
-        let (strides, pads) = g.dnnlStridesAndPads
+        let shape = g.dnnlShape
         let status = withOptionalPointer(key.hasBias ? biasMD : nil) { b in
             dnnl_convolution_forward_desc_init(&d, dnnl_forward_inference, dnnl_convolution_direct,
-                                               &s, &w, b, &y, strides, pads, pads)
+                                               &s, &w, b, &y, shape.strides, shape.padsBefore, shape.padsAfter)
         }
         dnnlCheck(status, "convolution_forward_desc_init (inference) \(g)")
 
