@@ -51,8 +51,10 @@ let package = Package(
         .target(name: "ScalpelNN", dependencies: ["ScalpelEngine", "SafeTensors", "PyTorchCheckpoint"]),
         // Optimizers with PyTorch's update rules and per-tensor state.
         .target(name: "ScalpelOptim", dependencies: ["ScalpelEngine"]),
-        // Data set readers, distribution shifts, splits, augmentations.
-        .target(name: "ScalpelData", dependencies: ["ScalpelEngine", "SafeTensors", "CScalpelZlib", "CScalpelPNG", "CScalpelJPEG"]),
+        // Data set readers, distribution shifts, splits, augmentations (ScalpelNN for its SHA-256, the
+        // decode cache's key).
+        .target(name: "ScalpelData",
+                dependencies: ["ScalpelEngine", "SafeTensors", "ScalpelNN", "CScalpelZlib", "CScalpelPNG", "CScalpelJPEG"]),
 
         // The fine-tuning protocol and the paper's methods.
         .target(name: "ScalpelTuning", dependencies: ["ScalpelEngine", "ScalpelNN", "ScalpelOptim", "ScalpelData"]),

@@ -36,12 +36,15 @@ public struct Image: Sendable, Equatable {
     }
 }
 
-/// A labeled set of images of one size, stored as one NCHW buffer.
+/// A labeled set of images of one size, stored as one NCHW buffer: Float pixels, or uint8
+/// samples converted to Float (`b / 255`, then the recorded normalization) whenever pixels are
+/// read (see `ImageSet+Bytes.swift`), so a large set holds a quarter of the memory.
 ///
 /// `groups` carries, for shifts with a spurious attribute, the group id of each example
 /// (label × attribute), so worst-group accuracy can be reported.
 public struct ImageSet: Sendable {
-    public var pixels: [Float]
+    /// The pixel buffer.
+    var storage: PixelStorage
     public var labels: [Int]
     public var groups: [Int]?
     public let channels: Int
@@ -54,7 +57,7 @@ public struct ImageSet: Sendable {
                 classCount: Int) {
         precondition(pixels.count == labels.count * channels * height * width, "ImageSet: pixel count mismatch")
         precondition(groups == nil || groups!.count == labels.count, "ImageSet: group count mismatch")
-        self.pixels = pixels
+        self.storage = .floats(pixels)
         self.labels = labels
         self.groups = groups
         self.channels = channels
@@ -70,37 +73,47 @@ public struct ImageSet: Sendable {
                   height: first.height, width: first.width, classCount: classCount)
     }
 
+    /// Every pixel as Float, NCHW. Reading it from a uint8-backed set converts the whole set;
+    /// changing it makes the set Float-backed.
+    public var pixels: [Float] {
+        get { storage.floats(channels: channels, plane: height * width) }
+        _modify {
+            var p: [Float]
+            if case .floats(let f) = storage { p = f } else { p = storage.floats(channels: channels, plane: height * width) }
+            storage = .floats([])
+            defer { storage = .floats(p) }
+            yield &p
+        }
+    }
+
     public var count: Int { labels.count }
     public var imageSize: Int { channels * height * width }
 
     /// Image `i`.
     public func image(_ i: Int) -> Image {
-        let n = imageSize
-        return Image(pixels: Array(pixels[(i * n)..<((i + 1) * n)]), channels: channels, height: height, width: width)
+        Image(pixels: storage.floats(of: [i], imageSize: imageSize, channels: channels, plane: height * width),
+              channels: channels, height: height, width: width)
     }
 
-    /// Replaces image `i`.
+    /// Replaces image `i` (a uint8-backed set becomes Float-backed).
     public mutating func setImage(_ i: Int, _ image: Image) {
         precondition(image.pixels.count == imageSize)
-        pixels.replaceSubrange((i * imageSize)..<((i + 1) * imageSize), with: image.pixels)
+        let n = imageSize
+        pixels.replaceSubrange((i * n)..<((i + 1) * n), with: image.pixels)
     }
 
-    /// The examples at `indices`, in that order.
+    /// The examples at `indices`, in that order (stored as this set is).
     public func subset(_ indices: [Int]) -> ImageSet {
-        let n = imageSize
-        var p = [Float]()
-        p.reserveCapacity(indices.count * n)
-        for i in indices { p.append(contentsOf: pixels[(i * n)..<((i + 1) * n)]) }
-        return ImageSet(pixels: p, labels: indices.map { labels[$0] }, groups: groups.map { g in indices.map { g[$0] } },
-                        channels: channels, height: height, width: width, classCount: classCount)
+        var out = self
+        out.storage = storage.subset(indices, imageSize: imageSize)
+        out.labels = indices.map { labels[$0] }
+        out.groups = groups.map { g in indices.map { g[$0] } }
+        return out
     }
 
     /// The images at `indices` as an `[N, C, H, W]` tensor.
     public func batch(_ indices: [Int]) -> Tensor {
-        let n = imageSize
-        var p = [Float]()
-        p.reserveCapacity(indices.count * n)
-        for i in indices { p.append(contentsOf: pixels[(i * n)..<((i + 1) * n)]) }
-        return Tensor(shape: [indices.count, channels, height, width], data: p)
+        Tensor(shape: [indices.count, channels, height, width],
+               data: storage.floats(of: indices, imageSize: imageSize, channels: channels, plane: height * width))
     }
 }

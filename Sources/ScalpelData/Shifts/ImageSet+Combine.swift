@@ -10,6 +10,12 @@ extension ImageSet {
         precondition(sets.allSatisfy { $0.channels == first.channels && $0.height == first.height && $0.width == first.width },
                      "ImageSet.concatenating: image sizes differ")
         let groups: [Int]? = sets.allSatisfy { $0.groups != nil } ? sets.flatMap { $0.groups! } : nil
+        // uint8-backed sets with one normalization stay uint8-backed.
+        if let stored = first.bytes, sets.allSatisfy({ $0.bytes.map { $0.scale == stored.scale } ?? false }) {
+            return ImageSet(bytes: sets.flatMap { $0.bytes!.samples }, scale: stored.scale, labels: sets.flatMap(\.labels),
+                            groups: groups, channels: first.channels, height: first.height, width: first.width,
+                            classCount: sets.map(\.classCount).max()!)
+        }
         return ImageSet(pixels: sets.flatMap(\.pixels), labels: sets.flatMap(\.labels), groups: groups,
                         channels: first.channels, height: first.height, width: first.width,
                         classCount: sets.map(\.classCount).max()!)

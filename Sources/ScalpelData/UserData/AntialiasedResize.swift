@@ -24,29 +24,47 @@ enum AntialiasedResize {
         }
     }
 
-    /// `image` resized to `height × width` (width first, then height).
+    /// `image` resized to `height × width` (width first, then height); each output a sum over
+    /// ascending input index `k` of `w[k] · x[start + k]`.
     static func resize(_ image: Image, height: Int, width: Int) -> Image {
         let wx = weights(input: image.width, output: width), wy = weights(input: image.height, output: height)
         let inH = image.height, inW = image.width
+        // Each axis's weights in one array: output i uses flat[offset[i] ..< offset[i] + count[i]].
+        func flatten(_ axis: [(start: Int, weights: [Float])]) -> (start: [Int], offset: [Int], count: [Int], flat: [Float]) {
+            var offset = [Int](), flat = [Float]()
+            for a in axis { offset.append(flat.count); flat += a.weights }
+            return (axis.map(\.start), offset, axis.map(\.weights.count), flat)
+        }
+        let fx = flatten(wx), fy = flatten(wy)
         var out = [Float](repeating: 0, count: image.channels * height * width)
         var rows = [Float](repeating: 0, count: inH * width)
-        for c in 0..<image.channels {
-            let src = c * inH * inW
-            for y in 0..<inH {
-                for x in 0..<width {
-                    let (start, w) = wx[x]
-                    var sum: Float = 0
-                    for k in w.indices { sum += w[k] * image.pixels[src + y * inW + start + k] }
-                    rows[y * width + x] = sum
-                }
-            }
-            let dst = c * height * width
-            for y in 0..<height {
-                let (start, w) = wy[y]
-                for x in 0..<width {
-                    var sum: Float = 0
-                    for k in w.indices { sum += w[k] * rows[(start + k) * width + x] }
-                    out[dst + y * width + x] = sum
+        image.pixels.withUnsafeBufferPointer { src in
+            rows.withUnsafeMutableBufferPointer { r in
+                out.withUnsafeMutableBufferPointer { o in
+                    fx.flat.withUnsafeBufferPointer { wxs in
+                        fy.flat.withUnsafeBufferPointer { wys in
+                            for c in 0..<image.channels {
+                                let plane = c * inH * inW
+                                for y in 0..<inH {
+                                    for x in 0..<width {
+                                        let base = plane + y * inW + fx.start[x], wo = fx.offset[x]
+                                        var sum: Float = 0
+                                        for k in 0..<fx.count[x] { sum += wxs[wo + k] * src[base + k] }
+                                        r[y * width + x] = sum
+                                    }
+                                }
+                                let dst = c * height * width
+                                for y in 0..<height {
+                                    let start = fy.start[y], wo = fy.offset[y], n = fy.count[y]
+                                    for x in 0..<width {
+                                        var sum: Float = 0
+                                        for k in 0..<n { sum += wys[wo + k] * r[(start + k) * width + x] }
+                                        o[dst + y * width + x] = sum
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -28,18 +28,24 @@ extension Preprocessing {
         return try geometryAndNormalize(image, file: file)
     }
 
-    /// `set` with the mean/std normalization applied to every image (unchanged without one).
+    /// `set` with the mean/std normalization applied to every image (unchanged without one);
+    /// on a uint8-backed set it is recorded and applied per batch (`ImageSet.normalized(by:)`).
     public func normalized(_ set: ImageSet) -> ImageSet {
-        guard let mean, let std else { return set }
-        var out = set
-        let plane = set.height * set.width
-        for i in 0..<set.count {
-            for c in 0..<set.channels {
-                let m = mean.count == 1 ? mean[0] : mean[c], s = std.count == 1 ? std[0] : std[c]
-                let start = (i * set.channels + c) * plane
-                for k in start..<(start + plane) { out.pixels[k] = (out.pixels[k] - m) / s }
-            }
-        }
+        guard let scale else { return set }
+        return set.normalized(by: scale)
+    }
+
+    /// The mean/std normalization, when both are set.
+    public var scale: PixelScale? {
+        guard let mean, let std else { return nil }
+        return PixelScale(mean: mean, std: std)
+    }
+
+    /// These values without the mean/std normalization: the geometric steps (channels, resize,
+    /// crop) whose output a uint8 store holds.
+    public var geometry: Preprocessing {
+        var out = self
+        (out.mean, out.std) = (nil, nil)
         return out
     }
 
@@ -122,11 +128,22 @@ extension Preprocessing {
         return DecodedImage(width: decoded.width, height: decoded.height, channels: target, samples: samples)
     }
 
-    /// Interleaved HWC samples in [0, 1] as a CHW `Image`.
+    /// Interleaved HWC samples in [0, 1] as a CHW `Image`: `v / 255`, or `v / 65535` for 16-bit
+    /// samples (`DecodedImage.unitFloats`, without its intermediate array).
     static func planar(_ decoded: DecodedImage) -> Image {
-        let floats = decoded.unitFloats, c = decoded.channels, plane = decoded.width * decoded.height
-        var out = [Float](repeating: 0, count: floats.count)
-        for i in 0..<plane { for k in 0..<c { out[k * plane + i] = floats[i * c + k] } }
+        let c = decoded.channels, plane = decoded.width * decoded.height
+        var out = [Float](repeating: 0, count: c * plane)
+        func fill<T: BinaryInteger>(_ v: [T], _ scale: Float) {
+            v.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<plane { for k in 0..<c { dst[k * plane + i] = Float(src[i * c + k]) / scale } }
+                }
+            }
+        }
+        switch decoded.samples {
+        case .uint8(let v): fill(v, 255)
+        case .uint16(let v): fill(v, 65535)
+        }
         return Image(pixels: out, channels: c, height: decoded.height, width: decoded.width)
     }
 }

@@ -6,23 +6,34 @@ public struct UserDataSet: Sendable {
     public var images: ImageSet
     /// The class names, in label order (sorted folder names, or "0", "1", … for numeric labels).
     public var classNames: [String]
+    /// Whether the images were read from the decode cache instead of decoded.
+    public var fromCache = false
 }
 
-/// Options for reading user data: limits and what to do with bad images.
+/// Options for reading user data: limits, what to do with bad images, and the decode cache.
 public struct UserDataOptions: Sendable {
     /// The pixel-count cap per image (decompression bombs).
     public var maxPixels: Int
-    /// The cap on the decoded set, in bytes of Float pixels (default 8 GiB).
+    /// The cap on the decoded set, in bytes as held (default 8 GiB): one per sample for images
+    /// decoded from files (kept as uint8), four for array files (kept as Float).
     public var maxBytes: Int
     /// Skip undecodable images (counted in `UserData.badFiles`) instead of refusing the data set.
     public var skipBadImages: Bool
+    /// Where decoded images are cached (`DecodeCache`), so a second read decodes nothing; nil
+    /// (the default) neither reads nor writes a cache.
+    public var cacheDirectory: String?
 
-    /// Creates options; defaults: PIL's pixel cap, 8 GiB, bad images refused.
-    public init(maxPixels: Int = ImageDecoder.defaultMaxPixels, maxBytes: Int = 8 << 30, skipBadImages: Bool = false) {
+    /// Creates options; defaults: PIL's pixel cap, 8 GiB, bad images refused, no cache.
+    public init(maxPixels: Int = ImageDecoder.defaultMaxPixels, maxBytes: Int = 8 << 30, skipBadImages: Bool = false,
+                cacheDirectory: String? = nil) {
         self.maxPixels = maxPixels
         self.maxBytes = maxBytes
         self.skipBadImages = skipBadImages
+        self.cacheDirectory = cacheDirectory
     }
+
+    /// The decode cache's directory in a data store: `<store>/cache`.
+    public static func decodeCacheDirectory(in store: DataStore) -> String { store.directory + "/cache" }
 }
 
 /// A user's data, detected from a path: the layout found, the whole set or its given splits, and

@@ -76,6 +76,11 @@ public struct UserShift: Sendable, Equatable, CustomStringConvertible {
         func corrupt(_ set: ImageSet) throws -> ImageSet {
             var set = set
             if let corruption {
+                // Corrupted pixels are held as Float: four bytes a sample, under the same cap.
+                guard set.floatByteCount <= options.userData.maxBytes else {
+                    throw DataError(.badValue, file: target, "corrupting \(set.count) images needs \(set.floatByteCount) bytes " +
+                                    "of Float pixels, more than the \(options.userData.maxBytes)-byte memory cap")
+                }
                 Shell.log("corrupting \(set.count) images with \(corruption.name) at severity \(corruption.severity)")
                 set = try CorruptionShift.corrupt(set, name: corruption.name, severity: corruption.severity)
             }

@@ -21,7 +21,7 @@ extension SweepRunner {
         }
         try database.record(ModelRecord(checkpointSHA256: plan.checkpoint.sha256, checkpoint: plan.checkpoint.path, model: model))
         let data = RunData(tune: ExampleSet(target.tune), validation: ExampleSet(target.validation),
-                           test: ExampleSet(target.test))
+                           test: ExampleSet(streaming: target.test))
         return TuningSession(tuner: FineTuner(model: model, options: plan.options), data: data)
     }
 }

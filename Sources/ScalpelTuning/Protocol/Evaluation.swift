@@ -25,7 +25,8 @@ extension Metrics {
 }
 
 /// Evaluates `model` on `set` in evaluation mode (BatchNorm running statistics), without
-/// autodiff, starting at the set's `startBlock`. Restores each module's mode afterwards.
+/// autodiff, starting at the set's `startBlock` (a streamed set's batches are converted, and
+/// run through the blocks before it, one at a time). Restores each module's mode afterwards.
 public func evaluate(_ model: BlockModel, on set: ExampleSet, batchSize: Int = 500) -> Metrics {
     var predictions: [Int] = []
     predictions.reserveCapacity(set.count)
@@ -34,7 +35,7 @@ public func evaluate(_ model: BlockModel, on set: ExampleSet, batchSize: Int = 5
         withNoGrad {
             for start in stride(from: 0, to: set.count, by: batchSize) {
                 let idx = Array(start..<min(set.count, start + batchSize))
-                let (x, y) = set.batch(idx)
+                let (x, y) = set.batch(idx, through: model)
                 let logits = model.forward(blocks: set.startBlock..<model.blocks.count, x)
                 totalLoss += Double(crossEntropy(logits, targets: y).item) * Double(idx.count)
                 predictions += logits.argmax(axis: -1)

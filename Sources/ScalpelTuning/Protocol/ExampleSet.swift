@@ -3,9 +3,19 @@ import ScalpelEngine
 import ScalpelNN
 
 /// Labeled examples held as one tensor: images `[N, C, H, W]`, or the activations a frozen
-/// prefix of a model produced for them (see `PrefixCache`).
+/// prefix of a model produced for them (see `PrefixCache`) — or streamed: a uint8-backed
+/// `ImageSet` converted to Float one batch at a time (see `init(streaming:)`).
 public struct ExampleSet {
-    public let inputs: Tensor
+    /// Where the examples are.
+    enum Storage {
+        /// The inputs of block `startBlock`, all at once.
+        case tensor(Tensor)
+        /// The images; the inputs of block `startBlock` are made per batch, by blocks
+        /// `0..<startBlock` of the model the batch is for. Activations of a frozen prefix are
+        /// stored instead when they take at most `activationBudget` bytes.
+        case images(ImageSet, activationBudget: Int)
+    }
+    let storage: Storage
     public let labels: [Int]
     /// Group of each example (label × spurious attribute), for worst-group accuracy.
     public let groups: [Int]?
@@ -14,37 +24,103 @@ public struct ExampleSet {
 
     public init(inputs: Tensor, labels: [Int], groups: [Int]? = nil, startBlock: Int = 0) {
         precondition(inputs.shape[0] == labels.count, "ExampleSet: \(inputs.shape[0]) inputs, \(labels.count) labels")
-        self.inputs = inputs
+        self.storage = .tensor(inputs)
         self.labels = labels
         self.groups = groups
         self.startBlock = startBlock
     }
 
-    /// All images of an `ImageSet`.
+    /// All images of an `ImageSet`, as one tensor.
     public init(_ set: ImageSet) {
         self.init(inputs: set.batch(Array(0..<set.count)), labels: set.labels, groups: set.groups)
     }
 
+    /// The images of `set`, streamed when it is uint8-backed: each batch is converted to Float
+    /// when it is used, and a frozen prefix's activations (`advanced(through:to:)`) are stored
+    /// only if they take at most `activationBudget` bytes, else computed per batch. A
+    /// Float-backed set is held as one tensor, as `init(_:)`.
+    public init(streaming set: ImageSet, activationBudget: Int = 1 << 30) {
+        if set.bytes != nil { self.init(streamed: set, startBlock: 0, budget: activationBudget) } else { self.init(set) }
+    }
+
+    private init(streamed set: ImageSet, startBlock: Int, budget: Int) {
+        self.storage = .images(set, activationBudget: budget)
+        self.labels = set.labels
+        self.groups = set.groups
+        self.startBlock = startBlock
+    }
+
+    /// Whether batches are converted from uint8 images as they are used.
+    public var isStreamed: Bool {
+        if case .images = storage { return true }
+        return false
+    }
+
+    /// The inputs of block `startBlock` for every example, as one tensor (a streamed set
+    /// starting at the images converts them all; one starting later has no such tensor).
+    public var inputs: Tensor {
+        switch storage {
+        case .tensor(let t): return t
+        case .images(let set, _):
+            precondition(startBlock == 0, "ExampleSet.inputs: a streamed set's block-\(startBlock) inputs exist per batch only")
+            return set.batch(Array(0..<set.count))
+        }
+    }
+
     public var count: Int { labels.count }
 
-    /// The examples at `indices`: a batch.
+    /// The examples at `indices`: a batch. A streamed set past block 0 needs the model
+    /// (`batch(_:through:)`).
     public func batch(_ indices: [Int]) -> (inputs: Tensor, labels: [Int]) {
-        (inputs.samples(indices), indices.map { labels[$0] })
+        switch storage {
+        case .tensor(let t): return (t.samples(indices), indices.map { labels[$0] })
+        case .images(let set, _):
+            precondition(startBlock == 0, "ExampleSet.batch: a streamed set past block 0 needs the model")
+            return (set.batch(indices), indices.map { labels[$0] })
+        }
+    }
+
+    /// The examples at `indices` as inputs of block `startBlock` of `model`: for a streamed set,
+    /// the images run through blocks `0..<startBlock` (in the mode the model is in, without
+    /// autodiff).
+    public func batch(_ indices: [Int], through model: BlockModel) -> (inputs: Tensor, labels: [Int]) {
+        guard case .images(let set, _) = storage, startBlock > 0 else { return batch(indices) }
+        return (withNoGrad { model.forward(blocks: 0..<startBlock, set.batch(indices)) }, indices.map { labels[$0] })
     }
 
     /// The activations of blocks `startBlock..<block` of `model` for every example, computed
-    /// once without autodiff in evaluation mode, in batches of `batchSize`.
+    /// once without autodiff in evaluation mode, in batches of `batchSize`. A streamed set keeps
+    /// its images when the activations would pass its budget: it comes back starting at `block`,
+    /// its prefix run per batch by the model it is evaluated with — the same function while that
+    /// prefix stays frozen at this state.
     public func advanced(through model: BlockModel, to block: Int, batchSize: Int = 256) -> ExampleSet {
         if block == startBlock { return self }
         precondition(block > startBlock, "advanced: block \(block) is before \(startBlock)")
         var parts: [Tensor] = []
-        model.withMode(.eval) {
-            withNoGrad {
-                for start in stride(from: 0, to: count, by: batchSize) {
-                    let idx = Array(start..<min(count, start + batchSize))
-                    parts.append(model.forward(blocks: startBlock..<block, inputs.samples(idx)))
+        switch storage {
+        case .tensor(let t):
+            model.withMode(.eval) {
+                withNoGrad {
+                    for start in stride(from: 0, to: count, by: batchSize) {
+                        let idx = Array(start..<min(count, start + batchSize))
+                        parts.append(model.forward(blocks: startBlock..<block, t.samples(idx)))
+                    }
                 }
             }
+        case .images(let set, let budget):
+            // From the images, in the same batches; stop after the first if the whole would not fit.
+            model.withMode(.eval) {
+                withNoGrad {
+                    for start in stride(from: 0, to: count, by: batchSize) {
+                        let idx = Array(start..<min(count, start + batchSize))
+                        parts.append(model.forward(blocks: 0..<block, set.batch(idx)))
+                        guard start == 0 else { continue }
+                        let (total, overflow) = parts[0].shape.dropFirst().reduce(1, *).multipliedReportingOverflow(by: 4 * count)
+                        if overflow || total > budget { parts = []; return }
+                    }
+                }
+            }
+            if parts.isEmpty { return ExampleSet(streamed: set, startBlock: block, budget: budget) }
         }
         return ExampleSet(inputs: Tensor.stackingSamples(parts), labels: labels, groups: groups, startBlock: block)
     }

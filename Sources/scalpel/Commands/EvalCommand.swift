@@ -13,7 +13,8 @@ struct EvalCommand: ParsableCommand {
         discussion: """
         INPUT holds a tensor `input` [N, C, H, W] (F32) and, with --labels, a tensor `labels` [N] (I64 or \
         F32). INPUT may also be your data (an image folder, .npz, .csv, … as `finetune --target` takes; all \
-        its images, in one batch), preprocessed as the checkpoint's metadata records and the preprocessing \
+        its images, in batches of 500 held as uint8 until used — or in one batch with --grads or --train-mode, \
+        whose results depend on the whole batch), preprocessed as the checkpoint's metadata records and the preprocessing \
         flags say.
 
         The --out file receives `logits` [N, K]; with --labels also `loss` (mean cross-entropy); with --grads also \
@@ -56,9 +57,11 @@ struct EvalCommand: ParsableCommand {
         let pretrained = try PretrainedModel(path: checkpoint, fallback: model.configuration)
         let config = pretrained.configuration
         let net = pretrained.model
-        let x: Tensor, fileLabels: () throws -> [Int]
+        var x: Tensor?, shape: [Int], fileLabels: () throws -> [Int]
+        var streamed: ImageSet?  // your data without --grads or --train-mode: run in batches
         if let file = try? SafeTensorsFile(contentsOf: input), file.contains("input") {
             x = try file.tensor("input")
+            shape = x!.shape
             fileLabels = {
                 guard file.contains("labels") else { throw ValidationError("\(input): no tensor named 'labels'") }
                 return try file.entry("labels").dtype.isInteger
@@ -72,30 +75,39 @@ struct EvalCommand: ParsableCommand {
             let data = try UserData.load(input, preprocessing: preprocessing, options: userData.readOptions)
             let parts = data.all.map { [$0.images] } ?? UserData.Split.allCases.compactMap { data.splits[$0]?.images }
             let set = ImageSet.concatenating(parts)
-            x = set.batch(Array(0..<set.count))
+            shape = [set.count, set.channels, set.height, set.width]
+            if grads || trainMode { x = set.batch(Array(0..<set.count)) } else { streamed = set }
             fileLabels = {
                 guard let bad = set.labels.first(where: { !(0..<config.classes).contains($0) }) else { return set.labels }
                 throw ValidationError("\(input): label \(bad) is outside the checkpoint's \(config.classes) classes")
             }
             print("\(input): \(data.layout.rawValue), \(set.count) images of \(set.channels)×\(set.height)×\(set.width)")
         }
-        guard x.rank == 4, x.shape[0] > 0, x.shape[1] == config.inChannels, x.shape[2] > 0, x.shape[3] > 0 else {
-            throw ValidationError("\(input): 'input' has shape \(x.shape); expected [N, \(config.inChannels), H, W]")
+        guard shape.count == 4, shape[0] > 0, shape[1] == config.inChannels, shape[2] > 0, shape[3] > 0 else {
+            throw ValidationError("\(input): 'input' has shape \(shape); expected [N, \(config.inChannels), H, W]")
         }
-        if config.needsExactImageSize, x.shape[2] != config.imageSize || x.shape[3] != config.imageSize {
-            throw ValidationError("\(input): 'input' has shape \(x.shape); \(config.architecture) takes "
+        if config.needsExactImageSize, shape[2] != config.imageSize || shape[3] != config.imageSize {
+            throw ValidationError("\(input): 'input' has shape \(shape); \(config.architecture) takes "
                                   + "[N, \(config.inChannels), \(config.imageSize), \(config.imageSize)]")
         }
         net.train(trainMode)
         if grads { net.unfreeze() } else { net.freeze() }
 
+        /// The logits of every input: per batch of 500 for streamed data, else in one batch.
+        func runLogits() -> Tensor {
+            guard let set = streamed else { return grads ? net(x!) : withNoGrad { net(x!) } }
+            let parts = stride(from: 0, to: set.count, by: 500).map { start in
+                withNoGrad { net(set.batch(Array(start..<min(set.count, start + 500)))) }
+            }
+            return Tensor.stackingSamples(parts)
+        }
         var out: [String: TensorValue] = [:]
         if labels {
             let y = try fileLabels()
-            guard y.count == x.shape[0] else {
-                throw ValidationError("\(input): \(y.count) labels for \(x.shape[0]) inputs")
+            guard y.count == shape[0] else {
+                throw ValidationError("\(input): \(y.count) labels for \(shape[0]) inputs")
             }
-            let logits = grads ? net(x) : withNoGrad { net(x) }
+            let logits = runLogits()
             let loss = crossEntropy(logits, targets: y)
             out["logits"] = .float32(logits)
             out["loss"] = .float32(loss)
@@ -104,7 +116,7 @@ struct EvalCommand: ParsableCommand {
                 for (name, p) in net.namedParameters() { if let g = p.grad { out["grad.\(name)"] = .float32(g) } }
             }
         } else {
-            out["logits"] = .float32(withNoGrad { net(x) })
+            out["logits"] = .float32(runLogits())
         }
         try SafeTensors.write(out, to: output)
         print("wrote \(out.count) tensors to \(output)")

@@ -33,7 +33,7 @@ extension FinetuneCommand {
                                                        inChannels: c.inChannels)
         var data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
                                                           splitSizes: sizes, preprocessing: preprocessing,
-                                                          userData: userData.readOptions))
+                                                          userData: userData.readOptions(dataDirectory: dataDirectory)))
         // A checkpoint that records its class names takes a target with those names in its own order.
         var mappedByName = false
         if newHead == nil, isUserData, let text = pretrained.metadata["scalpel.class_names"],

@@ -186,7 +186,7 @@ struct FinetuneCommand: ParsableCommand {
         let options = TrainingOptions(epochs: epochs, batchSize: batchSize, weightDecay: wd, optimizer: optimizer,
                                       batchNorm: bn, augment: augment)
         let runData = RunData(tune: ExampleSet(data.target.tune), validation: ExampleSet(data.target.validation),
-                              test: ExampleSet(data.target.test))
+                              test: ExampleSet(streaming: data.target.test))
         let session = TuningSession(tuner: FineTuner(model: net, options: options, alwaysTrained: fresh), data: runData,
                                     cachesPrefixes: !noCache)
         let noAdaptation = evaluate(net, on: runData.test)

@@ -93,6 +93,11 @@ struct PretrainCommand: ParsableCommand {
                   "\(test.count) held-out test images of \(train.channels)×\(train.height)×\(train.width)")
         }
         if trainSize > 0 { train = train.subset(Array(0..<min(trainSize, train.count))) }
+        // Training holds its set as one Float tensor (the held-out test set is streamed).
+        guard train.floatByteCount <= 8 << 30 else {
+            throw ValidationError("--source: \(train.count) training images need \(train.floatByteCount >> 20) MB as Float, " +
+                                  "more than the 8 GiB training cap; set --train-size or a smaller --resize/--crop")
+        }
         let config = ModelConfiguration(architecture: arch, inChannels: train.channels, classes: train.classCount,
                                         width: width, imageSize: train.height, seed: seed)
         try config.validate()
@@ -108,7 +113,7 @@ struct PretrainCommand: ParsableCommand {
                                  loss, Date().timeIntervalSince(started)))
                 }
             }
-        let accuracy = evaluate(model, on: ExampleSet(test)).accuracy
+        let accuracy = evaluate(model, on: ExampleSet(streaming: test)).accuracy
         let command = (["scalpel"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         try Checkpoint.save(model, to: out, metadata: extra.merging([
             "scalpel.architecture": model.architecture, "scalpel.width": "\(width)",

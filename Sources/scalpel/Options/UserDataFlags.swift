@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ScalpelData
 
 /// Flags for the user's own data: `--target PATH` (beside `--shift`), a corruption of it, and
@@ -72,6 +73,14 @@ struct UserDataFlags: ParsableArguments {
         }
     }
 
-    /// Options for reading the user's files.
-    var readOptions: UserDataOptions { UserDataOptions(skipBadImages: skipBadImages) }
+    /// Options for reading the user's files: decoded images cached under `<data directory>/cache`
+    /// (`$SCALPEL_DATA`, else ~/.cache/scalpel) unless `SCALPEL_NO_DECODE_CACHE=1`.
+    var readOptions: UserDataOptions { readOptions(dataDirectory: nil) }
+
+    /// `readOptions` with the decode cache in `dataDirectory` (nil: the default data directory).
+    func readOptions(dataDirectory: String?) -> UserDataOptions {
+        let off = ProcessInfo.processInfo.environment["SCALPEL_NO_DECODE_CACHE"].map { !$0.isEmpty && $0 != "0" } ?? false
+        return UserDataOptions(skipBadImages: skipBadImages,
+                               cacheDirectory: off ? nil : UserDataOptions.decodeCacheDirectory(in: DataStore(directory: dataDirectory)))
+    }
 }
