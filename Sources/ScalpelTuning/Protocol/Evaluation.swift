@@ -27,7 +27,10 @@ extension Metrics {
 /// Evaluates `model` on `set` in evaluation mode (BatchNorm running statistics), without
 /// autodiff, starting at the set's `startBlock` (a streamed set's batches are converted, and
 /// run through the blocks before it, one at a time). Restores each module's mode afterwards.
-public func evaluate(_ model: BlockModel, on set: ExampleSet, batchSize: Int = 500) -> Metrics {
+/// `batchSize` defaults to `set.evaluationBatchSize`: 500 examples of 28×28 or 32×32 images,
+/// 32 of 3×224×224, so that large inputs do not hold gigabytes of activations at once.
+public func evaluate(_ model: BlockModel, on set: ExampleSet, batchSize: Int? = nil) -> Metrics {
+    let batchSize = max(batchSize ?? set.evaluationBatchSize, 1)
     var predictions: [Int] = []
     predictions.reserveCapacity(set.count)
     var totalLoss = 0.0

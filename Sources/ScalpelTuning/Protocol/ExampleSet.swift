@@ -69,6 +69,19 @@ public struct ExampleSet {
 
     public var count: Int { labels.count }
 
+    /// Values per example of the stored inputs (an image's C·H·W, or a prefix's activations).
+    public var elementsPerExample: Int {
+        switch storage {
+        case .tensor(let t): return t.shape.dropFirst().reduce(1, *)
+        case .images(let set, _): return set.imageSize
+        }
+    }
+
+    /// The batch `evaluate` uses by default: as many examples as hold 32 images of 3×224×224
+    /// (4,816,896 values), at most 500 and at least 1. Evaluation batches only change the order
+    /// of sums, so this bounds memory without changing what is computed beyond rounding.
+    public var evaluationBatchSize: Int { min(500, max(1, 32 * 3 * 224 * 224 / max(elementsPerExample, 1))) }
+
     /// The examples at `indices`: a batch. A streamed set past block 0 needs the model
     /// (`batch(_:through:)`).
     public func batch(_ indices: [Int]) -> (inputs: Tensor, labels: [Int]) {
@@ -89,11 +102,13 @@ public struct ExampleSet {
     }
 
     /// The activations of blocks `startBlock..<block` of `model` for every example, computed
-    /// once without autodiff in evaluation mode, in batches of `batchSize`. A streamed set keeps
+    /// once without autodiff in evaluation mode, in batches of `batchSize` (default 256, fewer
+    /// for large inputs: `evaluationBatchSize`). A streamed set keeps
     /// its images when the activations would pass its budget: it comes back starting at `block`,
     /// its prefix run per batch by the model it is evaluated with — the same function while that
     /// prefix stays frozen at this state.
-    public func advanced(through model: BlockModel, to block: Int, batchSize: Int = 256) -> ExampleSet {
+    public func advanced(through model: BlockModel, to block: Int, batchSize: Int? = nil) -> ExampleSet {
+        let batchSize = max(batchSize ?? min(256, evaluationBatchSize), 1)
         if block == startBlock { return self }
         precondition(block > startBlock, "advanced: block \(block) is before \(startBlock)")
         var parts: [Tensor] = []

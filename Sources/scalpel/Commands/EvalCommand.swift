@@ -3,6 +3,7 @@ import SafeTensors
 import ScalpelData
 import ScalpelEngine
 import ScalpelNN
+import ScalpelTuning
 
 /// `scalpel eval`: logits, loss and gradients of a checkpoint on given inputs — the
 /// interoperability check anyone with PyTorch can run against their own model.
@@ -13,7 +14,7 @@ struct EvalCommand: ParsableCommand {
         discussion: """
         INPUT holds a tensor `input` [N, C, H, W] (F32) and, with --labels, a tensor `labels` [N] (I64 or \
         F32). INPUT may also be your data (an image folder, .npz, .csv, … as `finetune --target` takes; all \
-        its images, in batches of 500 held as uint8 until used — or in one batch with --grads or --train-mode, \
+        its images, in batches of up to 500 (32 at 3×224×224) held as uint8 until used — or in one batch with --grads or --train-mode, \
         whose results depend on the whole batch), preprocessed as the checkpoint's metadata records and the preprocessing \
         flags say.
 
@@ -93,11 +94,12 @@ struct EvalCommand: ParsableCommand {
         net.train(trainMode)
         if grads { net.unfreeze() } else { net.freeze() }
 
-        /// The logits of every input: per batch of 500 for streamed data, else in one batch.
+        /// The logits of every input: per batch for streamed data (`evaluationBatchSize`), else in one batch.
         func runLogits() -> Tensor {
             guard let set = streamed else { return grads ? net(x!) : withNoGrad { net(x!) } }
-            let parts = stride(from: 0, to: set.count, by: 500).map { start in
-                withNoGrad { net(set.batch(Array(start..<min(set.count, start + 500)))) }
+            let batch = ExampleSet(streaming: set).evaluationBatchSize
+            let parts = stride(from: 0, to: set.count, by: batch).map { start in
+                withNoGrad { net(set.batch(Array(start..<min(set.count, start + batch)))) }
             }
             return Tensor.stackingSamples(parts)
         }
