@@ -1,5 +1,5 @@
 #!/bin/bash
-# The experiments of docs/results.md, "Auto-RGN on the label flip": every run of its tables,
+# The experiments of docs/results/auto-rgn-flip.md: every run of its tables,
 # niced, one engine thread, JSON per run into OUT, then the per-block weight summary.
 #   scripts/auto-rgn-flip.sh [SCALPEL] [OUT]     (defaults: .build/release/scalpel, /tmp/auto-rgn-flip)
 # About 30 minutes on a busy 2-core machine; needs jq for the summary.

