@@ -70,12 +70,15 @@ def collect(args):
     if args.only in (None, "engine"):
         names = subprocess.run(engines["pytorch"] + ["engine", "--list"], check=True, capture_output=True,
                                text=True, cwd=ROOT).stdout.splitlines()
-        cases += [["engine", "--json", "--filter", name] for name in names]
+        cases += [["engine", "--json", "--filter", name] for name in names if args.filter in name]
     if args.only in (None, "protocol"):
         cases += [["protocol", "--json", "--arch", args.arch] + p for p in PROTOCOLS]
     if args.only in (None, "model"):
+        extra = ["--classes", str(args.classes)] if args.classes else []
+        extra += ["--steps", str(args.steps)] if args.steps else []
+        extra += ["--warmup", str(args.warmup)] if args.warmup is not None else []
         cases += [["model", "--json", "--arch", args.arch, "--input", args.input, "--batch-size", str(args.batch),
-                   "--mode", mode] for mode in MODES]
+                   "--mode", mode] + extra for mode in args.modes.split(",")]
     raw = []
     for r in range(args.rounds):
         for i, case in enumerate(cases):
@@ -148,7 +151,7 @@ def print_models(model):
         print(f"\n{s0['arch']} {s0['input']}, batch {s0['batch']}: images/s; peak resident MB "
               f"(Scalpel: process VmHWM / buffer-pool peak)")
     print(f"{'mode':14}{'scalpel':>9}{'pytorch':>9}{'ratio':>7}  {'torch fmt':14}{'scalpel MB':>12}{'pytorch MB':>12}")
-    for mode in MODES:
+    for mode in dict.fromkeys(m for (_, m) in model):
         s, t = model.get(("scalpel", mode)), model.get(("pytorch", mode))
         if not s or not t:
             continue
@@ -182,6 +185,11 @@ def main():
     p.add_argument("--arch", default="resnet26")
     p.add_argument("--input", default="1x28x28")
     p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--filter", default="", help="only engine cases whose name contains this text (e.g. dw)")
+    p.add_argument("--classes", type=int, help="classes of the model's head (model part; default: the bench's)")
+    p.add_argument("--modes", default=",".join(MODES), help="comma-separated modes of the model part")
+    p.add_argument("--steps", type=int, help="timed steps per model case (default: the bench's)")
+    p.add_argument("--warmup", type=int, help="untimed steps per model case (default: the bench's)")
     p.add_argument("--wait-idle", type=int, default=0, metavar="S",
                    help="before each case, wait up to S seconds for the CPUs to be 90%% idle")
     p.add_argument("--json-out", help="also write every raw report to this file")
