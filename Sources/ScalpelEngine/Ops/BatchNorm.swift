@@ -16,8 +16,9 @@
 /// [out > 0] (on the fly inside its two passes unless ∂r needs the masked G as a tensor).
 ///
 /// The fast backend runs the Swift kernels of `BatchNormNHWC` on channels-last data (an NCHW
-/// input is converted and the output converted back): one read of x for the statistics, one
-/// for y; backward, one read of x and G for Σ G and Σ G·(x − μ), one for ∂x. The reference
+/// input is converted and the output converted back): one read of x from memory for the
+/// statistics (each 32-row block's second sweep hits cache), one for y (and r); backward, one
+/// read of x and G (and y for the ReLU's mask) for Σ G and Σ G·(x − μ), one for ∂x. The reference
 /// backend loops on NCHW in Double. oneDNN's `bnorm_tbb_jit:avx2`, measured beside these
 /// kernels, is level backward and 1.1-1.25× faster forward at one thread (docs/performance.md,
 /// "Batch norm"); not enough to bring back its plans and workspaces for now.
