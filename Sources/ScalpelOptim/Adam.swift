@@ -56,12 +56,15 @@ public final class Adam: Optimizer {
                 gradient.withUnsafeBufferPointer { g in
                     slot.first.withUnsafeMutableBufferPointer { m in
                         slot.second.withUnsafeMutableBufferPointer { v in
-                            for i in 0..<theta.count {
-                                var gi = g[i]
-                                if decoupled { theta[i] *= 1 - lr * wd } else { gi += wd * theta[i] }
-                                m[i] = b1 * m[i] + (1 - b1) * gi
-                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                                theta[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+                            // Elementwise, so split over the engine's threads (each chunk its own range).
+                            parallelChunks(theta.count, grain: 65_536) { range in
+                                for i in range {
+                                    var gi = g[i]
+                                    if decoupled { theta[i] *= 1 - lr * wd } else { gi += wd * theta[i] }
+                                    m[i] = b1 * m[i] + (1 - b1) * gi
+                                    v[i] = b2 * v[i] + (1 - b2) * gi * gi
+                                    theta[i] -= stepSize * m[i] / (v[i].squareRoot() / bc2Sqrt + eps)
+                                }
                             }
                         }
                     }

@@ -78,6 +78,25 @@ import Testing
         expectFastMatchesReference(f, r, ["offset forward", "offset ∂x", "offset running var"])
     }
 
+    /// Channels whose mean drifts along the batch (from 0 to 500 over the rows) with a spread
+    /// of 0.1, so that no single row is a good shift: the statistics must still match the
+    /// reference's Double two-pass ones.
+    @Test func statisticsOfDriftingDataMatchReference() {
+        let (n, c, h, w) = (16, 20, 9, 9)
+        let noise = randomTensor([n, c, h, w], seed: 42, low: -0.1, high: 0.1).toArray()
+        var values = noise
+        for b in 0..<n { for j in 0..<c { for p in 0..<(h * w) {
+            values[((b * c) + j) * h * w + p] += Float(500 * b) / Float(n) * Float(j % 3) + Float(p) * 0.01
+        } } }
+        let x = Tensor(shape: [n, c, h, w], data: values).converted(to: .channelsLast)
+        let (f, r) = outputsOnBothBackends {
+            let rm = Tensor.zeros([c]), rv = Tensor.ones([c])
+            let y = batchNorm2d(x, weight: nil, bias: nil, runningMean: rm, runningVar: rv, training: true, momentum: 1)
+            return [y, rm, rv]
+        }
+        expectFastMatchesReference(f, r, ["drifting forward", "drifting running mean", "drifting running var"])
+    }
+
     @Test(arguments: KernelBackend.allCases)
     func runningStatisticsFollowPyTorch(backend: KernelBackend) {
         KernelBackend.with(backend) {

@@ -52,4 +52,57 @@ import Testing
             }
         }
     }
+
+    /// BatchNorm + residual (+ ReLU) in one pass against BatchNorm, then `+` or `addingReLU`:
+    /// output, ∂x, ∂γ, ∂β, ∂r and the running statistics. A residual that needs no gradient
+    /// takes the fast kernels' path that masks G on the fly.
+    @Test(arguments: KernelBackend.allCases, [MemoryFormat.contiguous, .channelsLast])
+    func batchNormResidualEqualsSeparateOps(backend: KernelBackend, format: MemoryFormat) {
+        KernelBackend.with(backend) {
+            let x = randomTensor([3, 13, 5, 7], seed: 14, low: -2, high: 2).converted(to: format)
+            let r = randomTensor([3, 13, 5, 7], seed: 15, low: -1, high: 1).converted(to: format)
+            let gamma = randomTensor([13], seed: 16, low: 0.5, high: 1.5), beta = randomTensor([13], seed: 17)
+            for training in [true, false] {
+                for relu in [true, false] {
+                    for residualTrains in [true, false] {
+                        func run(fused: Bool) -> [[Float]] {
+                            let rm = randomTensor([13], seed: 7), rv = randomTensor([13], seed: 8, low: 0.5, high: 2)
+                            r.requiresGrad = false
+                            r.grad = nil
+                            let values = Self.outputAndGradients(residualTrains ? [x, gamma, beta, r] : [x, gamma, beta],
+                                                                 seed: 19) {
+                                if fused {
+                                    return batchNorm2d(x, weight: gamma, bias: beta, runningMean: rm, runningVar: rv,
+                                                       training: training, residual: r, relu: relu)
+                                }
+                                let y = batchNorm2d(x, weight: gamma, bias: beta, runningMean: rm, runningVar: rv,
+                                                    training: training)
+                                return relu ? y.addingReLU(r) : y + r
+                            }
+                            return values + [rm.toArray(), rv.toArray()]
+                        }
+                        let fused = run(fused: true)
+                        Self.expectSame(fused, run(fused: false),
+                                        "\(backend) \(format) \(training ? "train" : "eval") relu \(relu) ∂r \(residualTrains)")
+                        if relu { #expect(fused[0].contains(0) && fused[0].contains { $0 > 0 }) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The residual op's gradients against finite differences, without the ReLU, whose kink
+    /// a central difference straddles (its mask is checked against `addingReLU` above).
+    @Test(arguments: KernelBackend.allCases)
+    func batchNormResidualGradients(backend: KernelBackend) {
+        KernelBackend.with(backend) {
+            let x = randomTensor([2, 5, 3, 4], seed: 21, low: -2, high: 2).converted(to: .channelsLast)
+            let r = randomTensor([2, 5, 3, 4], seed: 22, low: -1, high: 1)
+            let gamma = randomTensor([5], seed: 23, low: 0.5, high: 1.5), beta = randomTensor([5], seed: 24)
+            checkGradients([x, gamma, beta, r]) {
+                probeLoss(batchNorm2d(x, weight: gamma, bias: beta, runningMean: nil, runningVar: nil, training: true,
+                                      residual: r))
+            }
+        }
+    }
 }

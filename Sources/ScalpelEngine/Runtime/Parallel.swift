@@ -93,6 +93,14 @@ func parallelFor(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> Void
     }
 }
 
+/// Runs `body` over `0..<count` split into contiguous chunks, one per engine thread, on the
+/// same threads as the engine's own loops (`parallelFor`); below `grain` items per thread it
+/// runs on the caller's thread. For elementwise loops outside the engine, such as the
+/// optimizers' updates: each chunk must write only its own range.
+public func parallelChunks(_ count: Int, grain: Int = 32_768, _ body: (Range<Int>) -> Void) {
+    parallelFor(count, grain: grain, body)
+}
+
 /// Which threads run `parallelFor`'s chunks.
 enum LoopPool {
     case openMP, dispatch

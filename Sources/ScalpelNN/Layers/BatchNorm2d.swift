@@ -39,15 +39,17 @@ public final class BatchNorm2d: Module {
          ("num_batches_tracked", Buffer(numBatchesTracked, storedAs: .int64))]
     }
 
-    /// Normalizes `x`; with `relu`, returns relu(bn(x)) from the same pass.
-    public func callAsFunction(_ x: Tensor, relu: Bool = false) -> Tensor {
+    /// Normalizes `x`; with `residual` r, returns bn(x) + r, and with `relu`, relu(bn(x) (+ r)),
+    /// all from the same pass.
+    public func callAsFunction(_ x: Tensor, residual: Tensor? = nil, relu: Bool = false) -> Tensor {
         if !isTraining, let prior = testTimePrior, prior.isFinite {
             let y = normalizedWithPrior(x, strength: prior)
-            return relu ? y.relu() : y
+            guard let residual else { return relu ? y.relu() : y }
+            return relu ? y.addingReLU(residual) : y + residual
         }
         if isTraining { numBatchesTracked.withUnsafeMutableBufferPointer { $0[0] += 1 } }
         return batchNorm2d(x, weight: weight, bias: bias, runningMean: runningMean, runningVar: runningVar,
-                           training: isTraining, momentum: momentum, eps: eps, relu: relu)
+                           training: isTraining, momentum: momentum, eps: eps, residual: residual, relu: relu)
     }
 }
 

@@ -12,16 +12,12 @@ import ScalpelEngine
 ///   s = γ/√(σ²_run + ε),  w′[o] = s[o]·w[o],  b′[o] = s[o]·(b[o] − μ_run[o]) + β[o],
 /// and the residual add and the ReLU run as the convolution's epilogue (`conv2dInference`).
 /// That is the case for evaluation and for the frozen blocks below a fine-tuned one. Otherwise
-/// the ops run and record their graph, with the ReLU fused into the BatchNorm pass or into
-/// the residual add. Both paths agree up to float rounding.
+/// the ops run and record their graph, with the residual add and the ReLU fused into the
+/// BatchNorm's normalization pass. Both paths agree up to float rounding.
 func convBatchNorm(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, residual: Tensor? = nil, relu: Bool) -> Tensor {
     guard InferenceFusion.isEnabled, bn.isFixedAffine, let padding = conv.densePadding(for: x),
           !GradMode.isEnabled || ![x, conv.weight, conv.bias, bn.weight, bn.bias, residual].contains(where: { $0?.requiresGrad == true })
-    else {
-        guard let residual else { return bn(conv(x), relu: relu) }
-        let y = bn(conv(x))
-        return relu ? y.addingReLU(residual) : y + residual
-    }
+    else { return bn(conv(x), residual: residual, relu: relu) }
     let (w, b) = bn.foldedIntoConvolution(conv)
     return conv2dInference(x, weight: w, bias: b, stride: conv.stride, padding: padding, residual: residual, relu: relu)
 }
