@@ -8,7 +8,7 @@ import Testing
     static let resized = Preprocessing(channels: 3, resize: 4, crop: [4, 3], mean: [0.4, 0.5, 0.6], std: [0.2, 0.25, 0.3])
 
     func load(_ root: String, cache: String?, _ p: Preprocessing = resized, skipBad: Bool = false) throws -> UserDataSet {
-        let options = UserDataOptions(skipBadImages: skipBad, cacheDirectory: cache)
+        let options = UserDataOptions(skipBadImages: skipBad, cacheDirectory: cache, unroundedResizeBytes: 0)
         return try #require(try UserData.load(root, preprocessing: p, options: options).all)
     }
 
@@ -95,7 +95,7 @@ import Testing
     @Test func aReadThatSkippedBadImagesIsNotCached() throws {
         let root = UserDataFixtures.folder(classes: ["a": 2, "b": 2]), cache = DataFixtures.tempDir()
         try Data([0x89, 0x50, 0x4e, 0x47, 0]).write(to: URL(fileURLWithPath: root + "/a/broken.png"))
-        let data = try UserData.load(root, options: UserDataOptions(skipBadImages: true, cacheDirectory: cache))
+        let data = try UserData.load(root, options: UserDataOptions(skipBadImages: true, cacheDirectory: cache, unroundedResizeBytes: 0))
         #expect(data.badFiles.count == 1 && data.all?.images.count == 4)
         #expect(cacheFiles(cache).isEmpty)
     }

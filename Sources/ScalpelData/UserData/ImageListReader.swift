@@ -10,9 +10,17 @@ enum ImageListReader {
     /// differs from the first one's is refused, naming both files. With `options.cacheDirectory`,
     /// a read that skipped nothing is cached there and a later read of the same files, labels and
     /// geometry loads it instead of decoding (`DecodeCache`).
+    /// A resized set small enough as Float (`options.unroundedResizeBytes`) is read by
+    /// `readUnrounded` instead: Float pixels, no rounding, no cache.
     static func read(_ items: [(file: String, label: Int)], classNames: [String], source: String,
                      preprocessing: Preprocessing, options: UserDataOptions) throws -> (set: UserDataSet, bad: [DataError]) {
         let geometry = preprocessing.geometry
+        if let size = floatSize(of: items, geometry: geometry, options: options) {
+            let (count, overflow) = size.multipliedReportingOverflow(by: 4 * items.count)
+            if !overflow, count <= options.unroundedResizeBytes {
+                return try readUnrounded(items, classNames: classNames, source: source, preprocessing: preprocessing, options: options)
+            }
+        }
         var cacheFile: (path: String, digest: [UInt8])?
         if let directory = options.cacheDirectory, !items.isEmpty {
             let key = try DecodeCache.key(items: items, classNames: classNames, source: source, geometry: geometry,
@@ -108,5 +116,54 @@ enum ImageListReader {
             throw DataError(.badValue, file: source, "\(count) images of \(imageSize) samples exceed the " +
                             "\(options.maxBytes)-byte memory cap (uint8 samples); set a smaller resize and crop")
         }
+    }
+
+    /// Samples per image when `geometry` resizes the first item's image to another size (what
+    /// a resized set would hold per image); nil without a resize, when it keeps the size, or when
+    /// the first file cannot be read (the main path reports it).
+    static func floatSize(of items: [(file: String, label: Int)], geometry: Preprocessing,
+                          options: UserDataOptions) -> Int? {
+        guard geometry.resize != nil, options.unroundedResizeBytes > 0, let first = items.first,
+              let decoded = try? ImageDecoder.decode(contentsOf: first.file, maxPixels: options.maxPixels),
+              let image = try? geometry.apply(to: decoded, file: first.file) else { return nil }
+        let size = Preprocessing.resizedSize(height: decoded.height, width: decoded.width, shorter: geometry.resize!)
+        guard size.height != decoded.height || size.width != decoded.width else { return nil }
+        return image.pixels.count
+    }
+
+    /// `read` for a resized set held as Float: each image through `Preprocessing.apply` (exactly
+    /// torchvision's resize of a tensor, within rounding), normalized as a Float set; the same
+    /// refusals, skips and size checks; nothing cached.
+    static func readUnrounded(_ items: [(file: String, label: Int)], classNames: [String], source: String,
+                              preprocessing: Preprocessing, options: UserDataOptions) throws -> (set: UserDataSet, bad: [DataError]) {
+        let geometry = preprocessing.geometry
+        var pixels = [Float](), labels = [Int](), bad = [DataError]()
+        var first: (file: String, channels: Int, height: Int, width: Int)?
+        for (file, label) in items {
+            let image: Image
+            do {
+                image = try geometry.apply(to: try ImageDecoder.decode(contentsOf: file, maxPixels: options.maxPixels), file: file)
+            } catch let error as DataError where options.skipBadImages && error.kind != .sizeMismatch {
+                bad.append(error)
+                continue
+            }
+            if let first {
+                guard image.channels == first.channels, image.height == first.height, image.width == first.width else {
+                    throw DataError(.sizeMismatch, file: file, "\(image.channels)×\(image.height)×\(image.width) after " +
+                                    "preprocessing, but \(first.file) gives \(first.channels)×\(first.height)×\(first.width); " +
+                                    "set a resize and crop (or channels) so that all images agree")
+                }
+            } else {
+                first = (file, image.channels, image.height, image.width)
+                try checkCap(count: items.count, imageSize: 4 * image.pixels.count, source: source, options: options)
+                pixels.reserveCapacity(items.count * image.pixels.count)
+            }
+            pixels.append(contentsOf: image.pixels)
+            labels.append(label)
+        }
+        guard let first else { throw DataError(.badValue, file: source, "no image could be read (\(bad.count) bad files)") }
+        let set = ImageSet(pixels: pixels, labels: labels, channels: first.channels, height: first.height,
+                           width: first.width, classCount: classNames.count)
+        return (UserDataSet(images: preprocessing.scale.map { set.normalized(by: $0) } ?? set, classNames: classNames), bad)
     }
 }

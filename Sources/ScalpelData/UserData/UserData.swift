@@ -22,14 +22,21 @@ public struct UserDataOptions: Sendable {
     /// Where decoded images are cached (`DecodeCache`), so a second read decodes nothing; nil
     /// (the default) neither reads nor writes a cache.
     public var cacheDirectory: String?
+    /// Resized image sets up to this many bytes as Float (default 1 GiB) keep their resized
+    /// pixels unrounded, as torchvision's resize of a tensor gives them, and are not cached;
+    /// larger ones are stored (and cached) as uint8, rounded after the resize to within 0.5/255,
+    /// as PIL's `Resize` in an `ImageFolder` pipeline rounds. 0 stores every set as uint8.
+    public var unroundedResizeBytes: Int
 
-    /// Creates options; defaults: PIL's pixel cap, 8 GiB, bad images refused, no cache.
+    /// Creates options; defaults: PIL's pixel cap, 8 GiB, bad images refused, no cache,
+    /// resized sets up to 1 GiB as Float kept unrounded.
     public init(maxPixels: Int = ImageDecoder.defaultMaxPixels, maxBytes: Int = 8 << 30, skipBadImages: Bool = false,
-                cacheDirectory: String? = nil) {
+                cacheDirectory: String? = nil, unroundedResizeBytes: Int = 1 << 30) {
         self.maxPixels = maxPixels
         self.maxBytes = maxBytes
         self.skipBadImages = skipBadImages
         self.cacheDirectory = cacheDirectory
+        self.unroundedResizeBytes = unroundedResizeBytes
     }
 
     /// The decode cache's directory in a data store: `<store>/cache`.
