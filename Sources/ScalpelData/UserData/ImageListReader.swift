@@ -34,31 +34,9 @@ enum ImageListReader {
                 return (UserDataSet(images: set, classNames: classNames, fromCache: true), [])
             }
         }
-        var bytes = [UInt8](), labels = [Int](), bad = [DataError]()
-        var first: (file: String, channels: Int, height: Int, width: Int)?
-        for (file, label) in items {
-            let image: (samples: [UInt8], channels: Int, height: Int, width: Int)
-            do {
-                image = try preprocessed(file, geometry: geometry, maxPixels: options.maxPixels)
-            } catch let error as DataError where options.skipBadImages && error.kind != .sizeMismatch {
-                bad.append(error)
-                continue
-            }
-            if let first {
-                guard image.channels == first.channels, image.height == first.height, image.width == first.width else {
-                    throw DataError(.sizeMismatch, file: file, "\(image.channels)×\(image.height)×\(image.width) after " +
-                                    "preprocessing, but \(first.file) gives \(first.channels)×\(first.height)×\(first.width); " +
-                                    "set a resize and crop (or channels) so that all images agree")
-                }
-            } else {
-                first = (file, image.channels, image.height, image.width)
-                try checkCap(count: items.count, imageSize: image.samples.count, source: source, options: options)
-                bytes.reserveCapacity(items.count * image.samples.count)
-            }
-            bytes.append(contentsOf: image.samples)
-            labels.append(label)
+        let (bytes, labels, first, bad) = try collect(items, source: source, options: options, bytesPerSample: 1) {
+            try preprocessed($0, geometry: geometry, maxPixels: options.maxPixels)
         }
-        guard let first else { throw DataError(.badValue, file: source, "no image could be read (\(bad.count) bad files)") }
         let set = ImageSet(bytes: bytes, labels: labels, channels: first.channels, height: first.height,
                            width: first.width, classCount: classNames.count)
         if let cacheFile, bad.isEmpty { DecodeCache.write(set, to: cacheFile.path, digest: cacheFile.digest) }
@@ -116,54 +94,5 @@ enum ImageListReader {
             throw DataError(.badValue, file: source, "\(count) images of \(imageSize) samples exceed the " +
                             "\(options.maxBytes)-byte memory cap (uint8 samples); set a smaller resize and crop")
         }
-    }
-
-    /// Samples per image when `geometry` resizes the first item's image to another size (what
-    /// a resized set would hold per image); nil without a resize, when it keeps the size, or when
-    /// the first file cannot be read (the main path reports it).
-    static func floatSize(of items: [(file: String, label: Int)], geometry: Preprocessing,
-                          options: UserDataOptions) -> Int? {
-        guard geometry.resize != nil, options.unroundedResizeBytes > 0, let first = items.first,
-              let decoded = try? ImageDecoder.decode(contentsOf: first.file, maxPixels: options.maxPixels),
-              let image = try? geometry.apply(to: decoded, file: first.file) else { return nil }
-        let size = Preprocessing.resizedSize(height: decoded.height, width: decoded.width, shorter: geometry.resize!)
-        guard size.height != decoded.height || size.width != decoded.width else { return nil }
-        return image.pixels.count
-    }
-
-    /// `read` for a resized set held as Float: each image through `Preprocessing.apply` (exactly
-    /// torchvision's resize of a tensor, within rounding), normalized as a Float set; the same
-    /// refusals, skips and size checks; nothing cached.
-    static func readUnrounded(_ items: [(file: String, label: Int)], classNames: [String], source: String,
-                              preprocessing: Preprocessing, options: UserDataOptions) throws -> (set: UserDataSet, bad: [DataError]) {
-        let geometry = preprocessing.geometry
-        var pixels = [Float](), labels = [Int](), bad = [DataError]()
-        var first: (file: String, channels: Int, height: Int, width: Int)?
-        for (file, label) in items {
-            let image: Image
-            do {
-                image = try geometry.apply(to: try ImageDecoder.decode(contentsOf: file, maxPixels: options.maxPixels), file: file)
-            } catch let error as DataError where options.skipBadImages && error.kind != .sizeMismatch {
-                bad.append(error)
-                continue
-            }
-            if let first {
-                guard image.channels == first.channels, image.height == first.height, image.width == first.width else {
-                    throw DataError(.sizeMismatch, file: file, "\(image.channels)×\(image.height)×\(image.width) after " +
-                                    "preprocessing, but \(first.file) gives \(first.channels)×\(first.height)×\(first.width); " +
-                                    "set a resize and crop (or channels) so that all images agree")
-                }
-            } else {
-                first = (file, image.channels, image.height, image.width)
-                try checkCap(count: items.count, imageSize: 4 * image.pixels.count, source: source, options: options)
-                pixels.reserveCapacity(items.count * image.pixels.count)
-            }
-            pixels.append(contentsOf: image.pixels)
-            labels.append(label)
-        }
-        guard let first else { throw DataError(.badValue, file: source, "no image could be read (\(bad.count) bad files)") }
-        let set = ImageSet(pixels: pixels, labels: labels, channels: first.channels, height: first.height,
-                           width: first.width, classCount: classNames.count)
-        return (UserDataSet(images: preprocessing.scale.map { set.normalized(by: $0) } ?? set, classNames: classNames), bad)
     }
 }
