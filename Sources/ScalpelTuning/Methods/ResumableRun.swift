@@ -69,31 +69,18 @@ final class ResumableRun {
         let backwardBlocks = model.blocks.count - session.tuner.firstTrainableBlock(selection)
         epochs: while epochsTrained < epochs {
             let epochStart = Date()
-            model.train(batchNorm: options.batchNorm)
-            var order = Array(0..<data.tune.count)
-            order.shuffle(using: &rng)
-            var lossSum = 0.0
-            var batches = 0
-            for start in stride(from: 0, to: order.count, by: options.batchSize) {
-                let idx = Array(order[start..<min(order.count, start + options.batchSize)])
-                var (x, y) = data.tune.batch(idx)
-                if options.augment && data.startBlock == 0 { x = Augment.cropAndFlip(x, rng: &rng) }
-                let loss = crossEntropy(model.forward(blocks: blocks, x), targets: y)
-                forward += idx.count * blocks.count
-                let value = loss.item
-                guard !divergence.trainingLossDiverges(Double(value)) else { status = .diverged; break epochs }
-                model.zeroGrad()
-                loss.backward()
-                backward += idx.count * backwardBlocks
-                optimizer.step(model.trainableParameters())
-                lossSum += Double(value)
-                batches += 1
+            guard let trainLoss = trainOneEpoch(model, on: data.tune, options: options, optimizer: optimizer, rng: &rng,
+                                                divergence: &divergence,
+                                                forwarded: { forward += $0 * blocks.count },
+                                                stepped: { backward += $0 * backwardBlocks }) else {
+                status = .diverged
+                break epochs
             }
             if model.trainableParameters().contains(where: { $0.1.hasNonFinite }) { status = .diverged; break epochs }
             let validation = evaluate(model, on: data.validation)
             forward += data.validation.count * blocks.count
             guard !DivergenceCheck.evaluationLossDiverges(validation.loss) else { status = .diverged; break epochs }
-            records.append(EpochRecord(epoch: epochsTrained + 1, trainLoss: lossSum / Double(max(batches, 1)),
+            records.append(EpochRecord(epoch: epochsTrained + 1, trainLoss: trainLoss,
                                        validationAccuracy: validation.accuracy,
                                        trainableParameters: model.trainableParameterCount,
                                        seconds: Date().timeIntervalSince(epochStart), tensorWeights: nil))

@@ -101,7 +101,6 @@ public struct FineTuner {
         var best: (epoch: Int, accuracy: Double, state: [String: Tensor])? = nil
         var status = RunStatus.done
         var divergence = DivergenceCheck()
-        let blocks = data.startBlock..<model.blocks.count
 
         epochs: for epoch in 1...max(options.epochs, 1) {
             let epochStart = Date()
@@ -109,30 +108,16 @@ public struct FineTuner {
                                        candidates: selection, seed: seed &+ UInt64(epoch))
             var weights = policy.beforeEpoch(epoch, context: context)
             keepAlwaysTrained(optimizer: optimizer, weights: &weights)
-            model.train(batchNorm: options.batchNorm)
-            var order = Array(0..<data.tune.count)
-            order.shuffle(using: &rng)
-            var lossSum = 0.0
-            var batches = 0
-            for start in stride(from: 0, to: order.count, by: options.batchSize) {
-                let idx = Array(order[start..<min(order.count, start + options.batchSize)])
-                var (x, y) = data.tune.batch(idx)
-                if options.augment && data.startBlock == 0 { x = Augment.cropAndFlip(x, rng: &rng) }
-                var loss = crossEntropy(model.forward(blocks: blocks, x), targets: y)
-                if let r = policy.regularizer(model) { loss = loss + r }
-                let value = loss.item
-                guard !divergence.trainingLossDiverges(Double(value)) else { status = .diverged; break epochs }
-                model.zeroGrad()
-                loss.backward()
-                optimizer.step(model.trainableParameters())
-                lossSum += Double(value)
-                batches += 1
+            guard let trainLoss = trainOneEpoch(model, on: data.tune, options: options, optimizer: optimizer, rng: &rng,
+                                                divergence: &divergence, regularizer: policy.regularizer) else {
+                status = .diverged
+                break epochs
             }
             if model.trainableParameters().contains(where: { $0.1.hasNonFinite }) { status = .diverged; break epochs }
             let validationMetrics = evaluate(model, on: data.validation)
             guard !DivergenceCheck.evaluationLossDiverges(validationMetrics.loss) else { status = .diverged; break epochs }
             let validation = validationMetrics.accuracy
-            records.append(EpochRecord(epoch: epoch, trainLoss: lossSum / Double(max(batches, 1)),
+            records.append(EpochRecord(epoch: epoch, trainLoss: trainLoss,
                                        validationAccuracy: validation,
                                        trainableParameters: model.trainableParameterCount,
                                        seconds: Date().timeIntervalSince(epochStart), tensorWeights: weights))
