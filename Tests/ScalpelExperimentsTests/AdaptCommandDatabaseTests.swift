@@ -7,16 +7,7 @@ import Testing
 @Suite struct AdaptCommandDatabaseTests {
     /// Runs `scalpel` to the end; returns its exit status and standard output + error.
     func scalpel(_ binary: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        return try SweepFixtures.run(binary, arguments)
     }
 
     @Test func theCommandRecordsOnceUnderTheSweepsKey() throws {

@@ -22,18 +22,10 @@ import Testing
             ])
         }
         let json = dir + "/adapt.json"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["adapt", "--checkpoint", checkpoint, "--shift", "fmnist-c:gaussian_noise:3",
+        let (status, text) = try SweepFixtures.run(binary, ["adapt", "--checkpoint", checkpoint, "--shift", "fmnist-c:gaussian_noise:3",
                              "--tune", "all", "--augmentations", "2", "--test-size", "4", "--data-dir", dir + "/data",
-                             "--json", json] + extra
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+                             "--json", json] + extra)
+        #expect(status == 0, "\(text)")
         struct Recorded: Decodable { var optimizer: AdaptationOptimizer }
         return try JSONDecoder().decode(Recorded.self, from: Data(contentsOf: URL(fileURLWithPath: json))).optimizer
     }

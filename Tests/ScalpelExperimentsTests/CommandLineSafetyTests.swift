@@ -10,17 +10,7 @@ import ScalpelNN
     /// Runs `scalpel` with `environment` added; returns its exit status and standard output + error.
     func scalpel(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
         let binary = try #require(SweepFixtures.executable(), "build the scalpel executable first (swift build)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        return try SweepFixtures.run(binary, arguments, environment: environment)
     }
 
     /// A directory with the two-layer checkpoint and an `input.safetensors` of `count` 28×28 images.

@@ -9,16 +9,7 @@ import ScalpelData
 @Suite struct EvalUserDataTests {
     func scalpel(_ arguments: [String], data: String) throws -> (Int32, String) {
         let binary = try #require(SweepFixtures.executable(), "build the scalpel executable first (swift build)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(["SCALPEL_DATA": data, "SCALPEL_NO_DECODE_CACHE": ""]) { $1 }
-        let out = Pipe()
-        (process.standardOutput, process.standardError) = (out, out)
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        return try SweepFixtures.run(binary, arguments, environment: ["SCALPEL_DATA": data, "SCALPEL_NO_DECODE_CACHE": ""])
     }
 
     @Test func aFolderOfMoreThanOneBatchGivesTheLogitsOfOneTensor() throws {

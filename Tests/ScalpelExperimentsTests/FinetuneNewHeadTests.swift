@@ -7,16 +7,7 @@ import Testing
 @Suite struct FinetuneNewHeadTests {
     func scalpel(_ arguments: [String]) throws -> (status: Int32, text: String) {
         let binary = try #require(SweepFixtures.executable(), "build the scalpel executable first (swift build)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        return try SweepFixtures.run(binary, arguments)
     }
 
     @Test func aSurgicalRunOfTheFirstBlockTrainsItAndTheNewHeadAndSavesBoth() throws {

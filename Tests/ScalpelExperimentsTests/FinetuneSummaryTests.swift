@@ -12,18 +12,10 @@ import Testing
         let binary = try #require(SweepFixtures.executable(), "build the scalpel executable first (swift build)")
         let dir = SweepFixtures.tempDir("finetune-summary")
         let checkpoint = try SweepFixtures.prepare(dir, testPerClass: 112)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["finetune", "--checkpoint", checkpoint, "--shift", "fmnist-flip", "--method", method,
+        let (status, text) = try SweepFixtures.run(binary, ["finetune", "--checkpoint", checkpoint, "--shift", "fmnist-flip", "--method", method,
                              "--tune-per-class", "4", "--test-per-class", "8", "--epochs", "2", "--batch-size", "8",
-                             "--lr", "1e-2,1e-3", "--seeds", seeds, "--data-dir", dir + "/data"] + extra
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+                             "--lr", "1e-2,1e-3", "--seeds", seeds, "--data-dir", dir + "/data"] + extra)
+        #expect(status == 0, "\(text)")
         return (text, checkpoint)
     }
 

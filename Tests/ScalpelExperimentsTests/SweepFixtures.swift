@@ -99,6 +99,22 @@ enum SweepFixtures {
     }
 
     /// The built `scalpel` executable: `SCALPEL_BIN`, else beside the test bundle, else `.build/debug`.
+    /// Runs `binary` with `arguments` (and `environment` added to this process's) to the end;
+    /// returns its exit status and its standard output and error, interleaved.
+    static func run(_ binary: String, _ arguments: [String],
+                    environment: [String: String] = [:]) throws -> (status: Int32, text: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        let out = Pipe()
+        (process.standardOutput, process.standardError) = (out, out)
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
     static func executable() -> String? {
         let root = ((("\(#filePath)" as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent as NSString)
             .deletingLastPathComponent
