@@ -98,14 +98,15 @@ enum SweepFixtures {
         gzclose(file)
     }
 
-    /// The built `scalpel` executable: `SCALPEL_BIN`, else beside the test bundle, else `.build/debug`.
     /// Runs `binary` with `arguments` (and `environment` added to this process's) to the end;
     /// returns its exit status and its standard output and error, interleaved.
-    static func run(_ binary: String, _ arguments: [String],
-                    environment: [String: String] = [:]) throws -> (status: Int32, text: String) {
+    /// `directory` is its working directory (this process's if nil).
+    static func run(_ binary: String, _ arguments: [String], environment: [String: String] = [:],
+                    directory: String? = nil) throws -> (status: Int32, text: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe()
         (process.standardOutput, process.standardError) = (out, out)
@@ -115,6 +116,7 @@ enum SweepFixtures {
         return (process.terminationStatus, text)
     }
 
+    /// The built `scalpel` executable: `SCALPEL_BIN`, else beside the test bundle, else `.build/debug`.
     static func executable() -> String? {
         let root = ((("\(#filePath)" as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent as NSString)
             .deletingLastPathComponent

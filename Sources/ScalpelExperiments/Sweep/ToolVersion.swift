@@ -2,19 +2,29 @@ import Foundation
 
 /// The git commit of the running tool, recorded with every run.
 public enum ToolVersion {
-    /// `SCALPEL_COMMIT` if set; else `git rev-parse HEAD` in the directory of the executable (a
-    /// build inside the repository), then in the working directory; "unknown" when neither is a
-    /// git checkout. A checkout with uncommitted changes gets "-dirty".
+    /// `SCALPEL_COMMIT` if set; else `git rev-parse HEAD` of the checkout the running executable
+    /// sits in (a build inside the repository: `.build/release/scalpel`); "unknown" for an
+    /// executable outside any checkout (copied or installed). A checkout with uncommitted changes
+    /// gets "-dirty". The working directory is never asked: a binary built elsewhere and run
+    /// inside another checkout would otherwise record that checkout's commit, not its own.
     public static let commit: String = {
         if let env = ProcessInfo.processInfo.environment["SCALPEL_COMMIT"], !env.isEmpty { return env }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").deletingLastPathComponent().path
-        for directory in [executable, FileManager.default.currentDirectoryPath] {
-            guard let head = git(["rev-parse", "HEAD"], in: directory), head.count == 40 else { continue }
-            let dirty = git(["status", "--porcelain", "--untracked-files=no"], in: directory).map { !$0.isEmpty } ?? false
-            return dirty ? head + "-dirty" : head
-        }
-        return "unknown"
+        guard let directory = executableDirectory(),
+              let head = git(["rev-parse", "HEAD"], in: directory), head.count == 40 else { return "unknown" }
+        let dirty = git(["status", "--porcelain", "--untracked-files=no"], in: directory).map { !$0.isEmpty } ?? false
+        return dirty ? head + "-dirty" : head
     }()
+
+    /// The directory of the running executable, symbolic links resolved: `/proc/self/exe` on
+    /// Linux, else Foundation's idea of it. Never derived from `argv[0]`, which is a bare name
+    /// (resolved against the working directory) when the shell found the tool on `PATH`.
+    static func executableDirectory() -> String? {
+        let proc = "/proc/self/exe"
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: proc), target.hasPrefix("/") {
+            return URL(fileURLWithPath: target).deletingLastPathComponent().path
+        }
+        return Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent().path
+    }
 
     static func git(_ arguments: [String], in directory: String) -> String? {
         let process = Process()

@@ -6,7 +6,7 @@ import ScalpelExperiments
 /// SwiftPM cannot bake the commit into the binary without a generated source file, so the
 /// commit is read when asked: `SCALPEL_COMMIT` if set, else `git rev-parse HEAD` of the
 /// repository the executable sits in (`ToolVersion.commit`, what sweeps record too), else
-/// "unknown" for a binary copied out of its checkout.
+/// "unknown" for a binary copied out of its checkout (never the working directory's commit).
 enum VersionText {
     /// The release of this source tree (`ScalpelVersion.current`).
     static let version = ScalpelVersion.current
