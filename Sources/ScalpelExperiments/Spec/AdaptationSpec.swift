@@ -23,23 +23,41 @@
 /// The test images are those `scalpel adapt --split-seed S --test-size N` uses, S being the
 /// experiment's `split_seed`.
 public struct AdaptationSpec: Codable, Sendable, Equatable {
+    /// The adaptation method, an `AdaptationMethod` raw value: `memo` or `tent`.
     public var method: String
+    /// Adaptation modes, `AdaptationMode` raw values (`episodic`, `online`); TENT is online only.
+    /// nil: `[episodic]` for MEMO, `[online]` for TENT; an empty list is an error.
     public var modes: [String]?
+    /// Parameter selections as `Selection` text (`all`, `stem+block1`, …), each fitting every
+    /// checkpoint's model (for TENT, holding a BatchNorm weight or bias); nil: `[all]`.
     public var selections: [String]?
+    /// MEMO only: augmented copies B per image (nil: 32).
     public var augmentations: Int?
+    /// MEMO only: optimizer steps K per image (nil: 1).
     public var steps: Int?
+    /// MEMO only: AugMix severity of the augmentations (nil: 3).
     public var augmixSeverity: Int?
     /// A number ≥ 0 or `inf`.
     public var prior: PriorText?
     /// `one` or `each` (`PriorCounting`); default `one`.
     public var priorCounts: String?
+    /// TENT only: images per adaptation batch (nil: 64).
     public var batchSize: Int?
+    /// `sgd` or `adamw` (`AdaptationOptimizer.Kind`); nil: the method and mode's recommended kind
+    /// (`AdaptationOptimizer.recommended`: SGD for online MEMO, AdamW otherwise).
     public var optimizer: String?
+    /// Learning rates, one run each (positive, finite, none twice); nil: the recommended rate for each
+    /// mode and optimizer (`AdaptationOptimizer.recommended`).
     public var learningRates: [Float]?
+    /// Weight decay; nil: the recommended one for the method, mode and optimizer.
     public var weightDecay: Float?
+    /// SGD momentum (nil: 0.9).
     public var momentum: Float?
+    /// The first N target test images adapted to and scored (positive; nil: 1000).
     public var testSize: Int?
+    /// A point of the accuracy curve every N images (positive; nil: `testSize / 10`, at least 1).
     public var every: Int?
+    /// Adaptation seeds (non-empty, none twice); nil: the experiment's `seeds`, else `[0]`.
     public var seeds: [UInt64]?
 
     enum CodingKeys: String, CodingKey {
@@ -48,6 +66,8 @@ public struct AdaptationSpec: Codable, Sendable, Equatable {
         case weightDecay = "weight_decay", testSize = "test_size", priorCounts = "prior_counts"
     }
 
+    /// A group of `method` with the given modes and selections (nil: their defaults), every other
+    /// setting left at its default; validated when the experiment is planned.
     public init(method: String, modes: [String]? = nil, selections: [String]? = nil) {
         self.method = method
         self.modes = modes
@@ -57,15 +77,19 @@ public struct AdaptationSpec: Codable, Sendable, Equatable {
 
 /// MEMO's BatchNorm prior as written: a number (`16`) or `inf` (plain evaluation mode).
 public struct PriorText: Codable, Sendable, Equatable {
+    /// The prior as written: a number, or `inf` (also `infinity`, `.inf`, `none`).
     public var text: String
 
+    /// A prior from its text; checked only by `strength()`.
     public init(_ text: String) { self.text = text }
 
+    /// Decodes a YAML number (an infinite one becomes `inf`) or a string, kept as text.
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let n = try? c.decode(Double.self) { text = n.isInfinite ? "inf" : "\(n)" } else { text = try c.decode(String.self) }
     }
 
+    /// Encodes the text as a single string.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(text)

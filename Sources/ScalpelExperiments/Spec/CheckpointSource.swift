@@ -8,8 +8,11 @@ import ScalpelNN
 public struct CheckpointSource: Sendable, Equatable, Codable {
     /// The path as resolved on this machine.
     public let path: String
+    /// SHA-256 of the file's bytes, lowercase hexadecimal (`FileHash.sha256(ofFile:)`); part of every run key.
     public let sha256: String
+    /// The model the checkpoint builds (architecture, width, channels, classes, image size).
     public let configuration: ModelConfiguration
+    /// The checkpoint's `__metadata__` entries, as read by `PretrainedModel`.
     public let metadata: [String: String]
 
     /// Opens `path`: its model with the weights loaded, and the source that describes it.

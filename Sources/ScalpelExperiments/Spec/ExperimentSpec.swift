@@ -31,23 +31,47 @@ import ScalpelTuning
 /// shift's `target:` and `source:`) are resolved against the spec's directory first, then the
 /// working directory; a relative `data_dir` against the spec's directory; `reuse` paths like checkpoints.
 public struct ExperimentSpec: Codable, Sendable, Equatable {
+    /// The experiment's name, recorded on every run (default `experiment`).
     public var name: String?
+    /// Checkpoint paths every shift is fine-tuned from (a shift's own `checkpoint` replaces them);
+    /// nil or empty is allowed only when every shift names its checkpoint.
     public var checkpoints: [String]?
+    /// The distribution shifts to adapt to, in order; at least one, none listed twice.
     public var shifts: [ShiftEntry]
+    /// Fine-tuning methods as `MethodSpec` text (`all`, `surgical:block1`, `last`, `auto-rgn`, …);
+    /// empty only when `adaptation` is given. Each must fit the model of every checkpoint.
     public var methods: [String]
+    /// Learning rates tried for every method (positive, finite, none twice), unless
+    /// `methodLearningRates` overrides them for a method.
     public var learningRates: [Float]
+    /// Per-method learning rates, keyed by a method's text exactly as written in `methods`; they
+    /// replace `learningRates` for that method. Each list must be non-empty and positive.
     public var methodLearningRates: [String: [Float]]?
+    /// Values of a method's hyperparameter grid, by name: `lambda` (L1-SP) or `threshold` (Auto-SNR);
+    /// finite values. Methods without that hyperparameter ignore them; a method whose
+    /// hyperparameter is not listed uses its default values (`MethodSpec.defaultHyperparameters`).
     public var hyperparameters: [String: [Double]]?
+    /// Target (tune) examples per class, or per group for grouped shifts, one session per size;
+    /// positive. nil: each shift's default tune size.
     public var targetSizes: [Int]?
+    /// Validation examples per class (positive); nil: the shift's default.
     public var validationPerClass: Int?
+    /// Test examples per class (positive); nil: every target example left after tune and validation.
     public var testPerClass: Int?
+    /// Fine-tuning seeds, each run once per grid point (non-empty, none twice); nil: `[0]`.
     public var seeds: [UInt64]?
     /// Seed of the target split (the same split for every fine-tuning seed).
     public var splitSeed: UInt64?
+    /// Training epochs per run (positive); nil: `TrainingOptions`' default, 15.
     public var epochs: Int?
+    /// Mini-batch size (positive); nil: `TrainingOptions`' default, 64.
     public var batchSize: Int?
+    /// Weight decay of the optimizer (≥ 0); nil: `TrainingOptions`' default, 1e-4.
     public var weightDecay: Float?
+    /// BatchNorm policy while fine-tuning, a `BatchNormPolicy` raw value: `eval` (running statistics
+    /// frozen, the default) or `train` (updated).
     public var batchNorm: String?
+    /// The optimizer, an `OptimizerKind` raw value: `adam` (default), `adamw` or `sgd`.
     public var optimizer: String?
     /// Data directory (default: `$SCALPEL_DATA`, else `~/.cache/scalpel`).
     public var dataDirectory: String?
@@ -65,6 +89,8 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         case batchNorm = "batch_norm", dataDirectory = "data_dir"
     }
 
+    /// A spec of `checkpoints` × `shifts` × `methods` × `learningRates` × `seeds`, every other field
+    /// left at its default. Nothing is validated here; `plan(source:maximumRuns:)` checks it all.
     public init(name: String? = nil, checkpoints: [String], shifts: [ShiftEntry], methods: [String],
                 learningRates: [Float], seeds: [UInt64] = [0]) {
         self.name = name
@@ -108,18 +134,23 @@ extension ExperimentSpec {
 /// data, `{name: NAME, target: PATH, source: PATH?, corrupt: NAME:SEVERITY?}` (a `data:` shift
 /// that reports call NAME).
 public struct ShiftEntry: Codable, Sendable, Hashable, ExpressibleByStringLiteral {
+    /// The shift as `ShiftSpec` text (`fmnist-c:gaussian_noise:5`, or `data:TARGET:source=…:corrupt=…`
+    /// for user data); parsed and validated by `ExperimentSpec.plan`.
     public var shift: String
     /// The checkpoint(s) to adapt to this shift instead of the spec's `checkpoints`.
     public var checkpoint: String?
     /// The name reports and the results database give the shift (default: the shift text).
     public var name: String?
 
+    /// A shift from its `ShiftSpec` text, optionally with its own checkpoint and reported name; not
+    /// parsed or validated here.
     public init(_ shift: String, checkpoint: String? = nil, name: String? = nil) {
         self.shift = shift
         self.checkpoint = checkpoint
         self.name = name
     }
 
+    /// A shift written as plain text, with the spec's checkpoints and no name of its own.
     public init(stringLiteral value: String) { self.init(value) }
 
     /// The label runs are recorded under.
@@ -127,6 +158,8 @@ public struct ShiftEntry: Codable, Sendable, Hashable, ExpressibleByStringLitera
 
     enum CodingKeys: String, CodingKey { case shift, checkpoint, name, target, source, corrupt }
 
+    /// Decodes either a plain string (the shift text) or a map: `{shift, checkpoint?, name?}`, or
+    /// `{target, source?, corrupt?, checkpoint?, name?}`, turned into `data:` shift text.
     public init(from decoder: Decoder) throws {
         if let text = try? decoder.singleValueContainer().decode(String.self) {
             self.init(text)
@@ -145,6 +178,8 @@ public struct ShiftEntry: Codable, Sendable, Hashable, ExpressibleByStringLitera
         }
     }
 
+    /// Encodes a plain string when there is neither a checkpoint nor a name, else a `{shift, checkpoint,
+    /// name}` map (a user-data shift as its `data:` text).
     public func encode(to encoder: Encoder) throws {
         if checkpoint == nil && name == nil {
             var c = encoder.singleValueContainer()
