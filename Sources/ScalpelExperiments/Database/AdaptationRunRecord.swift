@@ -10,50 +10,83 @@ import ScalpelAdaptation
 /// predictions in test order (JSON). `status` is `done`, `diverged` (the adaptation loss became
 /// NaN or infinite; its predictions still count) or `failed` (with `message`; a sweep retries it).
 public struct AdaptationRunRecord: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    /// The SQL table the records live in.
     public static let databaseTableName = "adaptation_runs"
 
+    /// The run's key: SHA-256 hex of its `AdaptationIdentity` (the primary key).
     public var key: String
+    /// The experiment that planned the run (`ExperimentSpec.name`, or `scalpel adapt`'s).
     public var experiment: String
+    /// The checkpoint path as given (the identity holds its content hash).
     public var checkpoint: String
+    /// SHA-256 of the checkpoint file, lowercase hexadecimal.
     public var checkpointSHA256: String
+    /// The model's architecture name, from the checkpoint's configuration.
     public var architecture: String
     /// The shift as written (the label of tables).
     public var shift: String
+    /// `memo` or `tent` (`AdaptationMethod`).
     public var method: String
+    /// `episodic` or `online` (`AdaptationMode`).
     public var mode: String
+    /// The parameters that adapted, as canonical `Selection` text.
     public var selection: String
+    /// MEMO's augmented copies B per image; nil for TENT.
     public var augmentations: Int?
+    /// MEMO's optimizer steps K per image; nil for TENT.
     public var steps: Int?
+    /// MEMO's AugMix severity; nil for TENT.
     public var augmixSeverity: Int?
     /// MEMO's BatchNorm prior N; nil for +∞ and for TENT.
     public var prior: Double?
+    /// TENT's images per batch; nil for MEMO.
     public var batchSize: Int?
+    /// The optimizer kind: `sgd` or `adamw`.
     public var optimizer: String
+    /// The learning rate, the `Float` setting read back through its decimal text (1e-4 stays 0.0001).
     public var learningRate: Double
+    /// The optimizer's weight decay (decimal value of the `Float` setting).
     public var weightDecay: Double
+    /// SGD momentum (recorded for AdamW too, where it is unused).
     public var momentum: Double
+    /// Seed of the target split, its `UInt64` bit pattern stored as a signed integer.
     public var splitSeed: Int64
+    /// Test images requested (the first N of the target test split).
     public var testSize: Int
+    /// Seed of the run (MEMO's augmentations), its `UInt64` bit pattern stored as a signed integer.
     public var seed: Int64
+    /// A curve point every `every` test images (`adaptation_curves`).
     public var every: Int
     /// `AdaptationConfiguration` as JSON.
     public var configuration: String
+    /// `done`, `diverged` or `failed`.
     public var status: RunRecord.Status
+    /// Why the run failed; nil otherwise.
     public var message: String?
     /// Test images actually used (at most `testSize`).
     public var testImages: Int?
+    /// Parameter tensors that adapted; nil for a failed run.
     public var trainableTensors: Int?
+    /// Parameter elements (scalars) that adapted; nil for a failed run.
     public var trainableParameters: Int?
+    /// Accuracy in [0, 1] of the unadapted model (evaluation mode) on the same test images; nil for a failed run.
     public var noAdaptationAccuracy: Double?
+    /// Accuracy in [0, 1] with BatchNorm's prior alone, no gradient step (MEMO with a finite prior); nil otherwise.
     public var priorOnlyAccuracy: Double?
+    /// Accuracy in [0, 1] of the adapted predictions over the test images; nil for a failed run.
     public var adaptedAccuracy: Double?
+    /// Mean adaptation loss over all steps (marginal entropy for MEMO, entropy for TENT); nil when it
+    /// is not finite (the run is then `diverged`) or the run failed.
     public var meanLoss: Double?
     /// Predicted classes in test order, as a JSON array.
     public var predictions: String?
     /// Seconds spent adapting (the baselines excluded).
     public var seconds: Double
+    /// When the run started.
     public var startedAt: Date
+    /// When the record was made (the run's end).
     public var finishedAt: Date
+    /// The commit of the tool that computed the run (`ToolVersion.commit`; `-dirty` when uncommitted).
     public var toolCommit: String
 
     enum CodingKeys: String, CodingKey {
@@ -135,15 +168,21 @@ public struct AdaptationRunRecord: Codable, Sendable, Equatable, FetchableRecord
 /// that of its baselines on the same images (a harder or easier start of the test set moves
 /// them alike, so a curve is read against them, not against their final accuracy).
 public struct AdaptationCurveRow: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    /// The SQL table the rows live in.
     public static let databaseTableName = "adaptation_curves"
 
+    /// The `key` of the run in `adaptation_runs` the point belongs to.
     public var runKey: String
+    /// Test images adapted on and predicted so far.
     public var seen: Int
+    /// Accuracy in [0, 1] over the first `seen` images.
     public var cumulativeAccuracy: Double
     /// Accuracy of the images since the previous point only.
     public var windowAccuracy: Double
     /// The baselines' cumulative accuracy on the same `seen` images (nil when not measured).
     public var noAdaptationAccuracy: Double?
+    /// The prior-only baseline's cumulative accuracy on the same `seen` images (nil when not measured
+    /// or the run has no prior-only baseline).
     public var priorOnlyAccuracy: Double?
 
     enum CodingKeys: String, CodingKey {
@@ -152,6 +191,7 @@ public struct AdaptationCurveRow: Codable, Sendable, Equatable, FetchableRecord,
         case noAdaptationAccuracy = "no_adaptation_accuracy", priorOnlyAccuracy = "prior_only_accuracy"
     }
 
+    /// A curve point of run `runKey`; the baselines' points are nil when not measured.
     public init(runKey: String, seen: Int, cumulativeAccuracy: Double, windowAccuracy: Double,
                 noAdaptationAccuracy: Double? = nil, priorOnlyAccuracy: Double? = nil) {
         self.runKey = runKey

@@ -21,9 +21,13 @@ public enum ClaimResult: Sendable, Equatable {
 
 /// A row of `claims`, as read back.
 public struct ClaimRow: Sendable, Equatable {
+    /// The key of the claimed run (`runs.key` or `adaptation_runs.key`).
     public let key: String
+    /// Whether the key is a fine-tuning or an adaptation run.
     public let kind: ClaimKind
+    /// The process that holds the claim.
     public let owner: ClaimOwner
+    /// When the owner last showed it was alive (the claim's time, then each `heartbeat(_:now:)`).
     public let heartbeat: Date
 }
 

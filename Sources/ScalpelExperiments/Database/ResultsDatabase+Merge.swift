@@ -11,17 +11,25 @@ public struct MergeSummary: Sendable, Equatable {
     public var replacedFailures = 0
     /// The same three counts for adaptation runs (`adaptation_runs`, with their curves).
     public var adaptationAdded = 0
+    /// Adaptation runs already present (same key), left as they were.
     public var adaptationAlreadyPresent = 0
+    /// Failed adaptation runs replaced by a finished run of the same key.
     public var adaptationReplacedFailures = 0
 }
 
 /// Every row of a results database that a merge copies, read (and decoded) in full.
 public struct ResultsContents: Sendable {
+    /// The database file read, as given.
     public let path: String
+    /// Every fine-tuning run, ordered by key.
     public let runs: [RunRecord]
+    /// The epochs of every run, by run key, in epoch order.
     public let epochs: [String: [EpochRow]]
+    /// Every model layout, by checkpoint SHA-256.
     public let models: [String: ModelRecord]
+    /// Every adaptation run, ordered by key (empty when the database has no adaptation tables).
     public let adaptations: [AdaptationRunRecord]
+    /// The curve of every adaptation run, by run key, in order of images seen.
     public let curves: [String: [AdaptationCurveRow]]
 
     /// Reads the results database at `path`; errors name it.

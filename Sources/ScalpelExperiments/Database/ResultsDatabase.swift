@@ -7,6 +7,7 @@ import GRDB
 /// leaves every run either fully recorded or absent; SQLite's journal rolls an interrupted
 /// transaction back when the file is next opened.
 public final class ResultsDatabase: @unchecked Sendable {
+    /// The database file, as given to the initializer.
     public let path: String
     let queue: DatabaseQueue
 
@@ -160,6 +161,8 @@ public final class ResultsDatabase: @unchecked Sendable {
 
 /// A results database that cannot be used.
 public struct ResultsDatabaseError: Error, CustomStringConvertible {
+    /// What is wrong, led by the database file it concerns (`PATH: …`) when there is one.
     public let description: String
+    /// An error with `message` as its description.
     public init(_ message: String) { description = message }
 }

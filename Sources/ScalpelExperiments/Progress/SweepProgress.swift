@@ -37,11 +37,15 @@ public final class SweepProgress: SweepObserver {
     var started = Date()
     var lastLine = ""
 
+    /// Progress through `logger`; `isTerminal` (default: whether standard error is a terminal) draws
+    /// the bar instead of a log line per run.
     public init(logger: Logger = Logger(label: "scalpel.sweep"), isTerminal: Bool = isatty(STDERR_FILENO) == 1) {
         self.logger = logger
         self.drawsBar = isTerminal
     }
 
+    /// Starts the count of `total` runs and the ETA clock, and logs how many runs there are to do
+    /// and how many are already recorded.
     public func sweepStarted(total: Int, skipped: Int) {
         self.total = total
         started = Date()
@@ -55,6 +59,8 @@ public final class SweepProgress: SweepObserver {
         logger.log(level: level, "\(message)")
     }
 
+    /// Counts the run and shows it: shift, method, size, learning rate, seed and either its
+    /// validation and test accuracy (done) or its status and message.
     public func runFinished(_ r: RunRecord) {
         finished += 1
         let hp = r.hyperparameter.map { " h=\($0)" } ?? ""
@@ -67,6 +73,7 @@ public final class SweepProgress: SweepObserver {
         }
     }
 
+    /// Counts the run and shows it as reused, with the database, experiment and commit it came from.
     public func runReused(_ r: RunRecord, from source: String) {
         finished += 1
         lastLine = "\(r.shift) \(r.method) n=\(r.targetSize) lr=\(r.learningRate) seed \(r.seed): reused"
@@ -75,6 +82,7 @@ public final class SweepProgress: SweepObserver {
         }
     }
 
+    /// Counts the adaptation run and shows it: accuracy without and with adaptation, or the failure.
     public func adaptationFinished(_ r: AdaptationRunRecord) {
         finished += 1
         let outcome = r.status == .failed ? "failed" + (r.message.map { ": \($0)" } ?? "")
@@ -86,6 +94,7 @@ public final class SweepProgress: SweepObserver {
         }
     }
 
+    /// Clears the bar and logs how many runs finished and how long the sweep took.
     public func sweepFinished() {
         if drawsBar && finished > 0 { write("\r\u{1B}[K") }
         logger.info("\(finished) runs in \(Self.duration(Date().timeIntervalSince(started)))")
