@@ -9,13 +9,17 @@ import Darwin
 /// (so that a process id reused by a later process is not mistaken for the claimant), plus a
 /// token that tells two runners of one process apart.
 public struct ClaimOwner: Sendable, Equatable, CustomStringConvertible {
+    /// The host name of the owner's machine (`gethostname`).
     public let host: String
+    /// The owner's process id on `host`.
     public let pid: Int32
     /// The process's start, as the kernel reports it (`/proc/PID/stat` field 22, clock ticks
     /// since boot, on Linux); empty where that is not available.
     public let processStart: String
+    /// Tells apart owners within one process (a fresh UUID by default); claims are matched by it.
     public let token: String
 
+    /// An owner from its parts; `processStart` may be empty when unknown.
     public init(host: String, pid: Int32, processStart: String, token: String = UUID().uuidString) {
         self.host = host
         self.pid = pid
@@ -66,10 +70,14 @@ public struct ClaimOwner: Sendable, Equatable, CustomStringConvertible {
 /// the file system). A sweep that finds the rest of its runs claimed by live processes polls
 /// every `pollInterval` seconds until they are recorded or their claims go stale.
 public struct ClaimPolicy: Sendable, Equatable {
+    /// Seconds between heartbeats of a live claimant (default 15).
     public var heartbeatInterval: Double
+    /// Seconds without a heartbeat after which a claim is stale and may be taken over (default 120).
     public var staleAfter: Double
+    /// Seconds between checks for runs held by other processes (default 2).
     public var pollInterval: Double
 
+    /// A policy with the given intervals, in seconds.
     public init(heartbeatInterval: Double = 15, staleAfter: Double = 120, pollInterval: Double = 2) {
         self.heartbeatInterval = heartbeatInterval
         self.staleAfter = staleAfter

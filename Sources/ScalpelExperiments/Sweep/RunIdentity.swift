@@ -9,7 +9,9 @@ import ScalpelTuning
 ///
 /// The checkpoint enters by content hash, not path, so a moved checkpoint keeps its runs.
 public struct RunIdentity: Codable, Sendable, Equatable {
+    /// SHA-256 of the checkpoint file, lowercase hexadecimal (content, not path).
     public var checkpointSHA256: String
+    /// The model's architecture name, from the checkpoint's configuration.
     public var architecture: String
     /// Canonical ShiftSpec text.
     public var shift: String
@@ -17,14 +19,21 @@ public struct RunIdentity: Codable, Sendable, Equatable {
     public var method: String
     /// Tune examples per class (or per group).
     public var targetSize: Int
+    /// Validation examples per class (or per group).
     public var validationPerClass: Int
     /// Test examples per class; nil = every remaining one.
     public var testPerClass: Int?
+    /// Whether the split is stratified by the data's groups (`ImageSet.groups`) instead of by label.
     public var splitsByGroup: Bool
+    /// Seed of the target split (the same split for every fine-tuning seed).
     public var splitSeed: UInt64
+    /// The learning rate of this grid point.
     public var learningRate: Float
+    /// The method's hyperparameter at this grid point (L1-SP's λ, Auto-SNR's threshold); nil if it has none.
     public var hyperparameter: Double?
+    /// The fine-tuning seed.
     public var seed: UInt64
+    /// Epochs, batch size, optimizer, weight decay, BatchNorm policy and augmentation of the run.
     public var options: TrainingOptions
 
     /// The canonical JSON: sorted keys, no whitespace.
@@ -37,12 +46,15 @@ public struct RunIdentity: Codable, Sendable, Equatable {
     /// SHA-256 of the canonical JSON, hexadecimal.
     public var key: String { FileHash.sha256(canonicalJSON) }
 
+    /// The run's learning rate, hyperparameter and seed as a `GridPoint`.
     public var gridPoint: GridPoint { GridPoint(learningRate: learningRate, hyperparameter: hyperparameter, seed: seed) }
 }
 
 /// What the database records as a run's configuration: its identity plus where it came from.
 public struct RunConfiguration: Codable, Sendable {
+    /// What the run computes; hashed into its key.
     public var identity: RunIdentity
+    /// The experiment that planned the run (`ExperimentSpec.name`, default `experiment`).
     public var experiment: String
     /// The checkpoint path as the spec named it.
     public var checkpointPath: String
@@ -61,6 +73,8 @@ public struct RunConfiguration: Codable, Sendable {
         self = decoded
     }
 
+    /// A configuration from its parts, taken as given; `componentOf` names the method a block run
+    /// belongs to (nil for the sweep's own runs).
     public init(identity: RunIdentity, experiment: String, checkpointPath: String, shiftLabel: String,
                 hyperparameterName: String?, componentOf: String? = nil) {
         self.identity = identity
@@ -71,6 +85,7 @@ public struct RunConfiguration: Codable, Sendable {
         self.componentOf = componentOf
     }
 
+    /// The configuration as JSON with sorted keys, as stored in `runs.configuration`.
     public var json: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

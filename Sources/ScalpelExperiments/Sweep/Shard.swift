@@ -4,11 +4,16 @@ import Foundation
 /// read as a number, is `index` modulo `count`. Keys are SHA-256 hashes, so shares are even and
 /// do not depend on the order of the grid; the shards of one sweep are disjoint and cover it.
 public struct Shard: Sendable, Equatable, CustomStringConvertible {
+    /// This shard's position, 0-based, below `count`.
     public let index: Int
+    /// How many shards the sweep is split into (≥ 1).
     public let count: Int
 
+    /// The whole sweep: shard 0 of 1.
     public static let all = Shard(index: 0, count: 1)
 
+    /// Shard `index` of `count`; traps unless `count > 0` and `0 ≤ index < count` (use
+    /// `init(parsing:)` or `fromSLURM` for user input).
     public init(index: Int, count: Int) {
         precondition(count > 0 && (0..<count).contains(index), "Shard: index \(index) of \(count)")
         self.index = index
@@ -53,5 +58,6 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         count == 1 || Int((UInt64(key.prefix(15), radix: 16) ?? 0) % UInt64(count)) == index
     }
 
+    /// `I/N`, as `init(parsing:)` reads it.
     public var description: String { "\(index)/\(count)" }
 }

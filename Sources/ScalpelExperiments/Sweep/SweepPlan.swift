@@ -4,21 +4,31 @@ import ScalpelTuning
 
 /// One run of a sweep, planned: its identity, key and configuration.
 public struct PlannedRun: Sendable {
+    /// What the run computes (`identity`) and where it came from (experiment, paths, labels).
     public let configuration: RunConfiguration
+    /// The run's key: SHA-256 hex of its `RunIdentity`, its primary key in `runs`.
     public let key: String
+    /// The parsed method that makes the run.
     public let method: MethodSpec
 
+    /// The run's identity (`configuration.identity`).
     public var identity: RunIdentity { configuration.identity }
 }
 
 /// The runs that share one `TuningSession`: one checkpoint, shift and target size (the training
 /// options are the experiment's), so runs with the same frozen prefix share its activations.
 public struct SessionPlan: Sendable {
+    /// The checkpoint every run of the session fine-tunes from.
     public let checkpoint: CheckpointSource
+    /// The shift whose target data the session splits, its relative paths resolved.
     public let shift: ShiftSpec
+    /// Tune, validation and test examples per class (or group) of the target split.
     public let splitSizes: SplitSizes
+    /// Seed of the target split.
     public let splitSeed: UInt64
+    /// The experiment's training options, shared by every run of the session.
     public let options: TrainingOptions
+    /// The session's runs, in plan order (method, seed, learning rate, hyperparameter).
     public let runs: [PlannedRun]
 
     /// A short label for logs: `resnet26 fmnist-flip n=20`.
@@ -34,9 +44,13 @@ public struct SessionPlan: Sendable {
 /// The adaptation runs that share one test set: one checkpoint and shift (and the experiment's
 /// split seed); each run takes the first `testSize` images of the target test split.
 public struct AdaptationSessionPlan: Sendable {
+    /// The checkpoint every run of the session adapts.
     public let checkpoint: CheckpointSource
+    /// The shift whose target test split the runs adapt to, its relative paths resolved.
     public let shift: ShiftSpec
+    /// Seed of the target split the test images come from.
     public let splitSeed: UInt64
+    /// The session's adaptation runs, in plan order (group, selection, mode, learning rate, seed).
     public let runs: [PlannedAdaptation]
 
     /// A short label for logs: `resnet26 fmnist-c:gaussian_noise:5 adaptation`.
@@ -52,14 +66,18 @@ public struct AdaptationSessionPlan: Sendable {
 /// (checkpoint, shift, target size; then method, seed, learning rate, hyperparameter), then
 /// its adaptation runs (checkpoint, shift; then group, selection, mode, learning rate, seed).
 public struct SweepPlan: Sendable {
+    /// The experiment's name (`ExperimentSpec.name`, default `experiment`).
     public let name: String
+    /// The fine-tuning sessions, one per checkpoint × shift × target size that has runs.
     public let sessions: [SessionPlan]
+    /// The adaptation sessions, one per checkpoint × shift that has adaptation runs.
     public let adaptations: [AdaptationSessionPlan]
     /// Where the data sets are read from.
     public let dataDirectory: String?
     /// The spec's `reuse` databases, resolved (the sweep opens them as `reuseSources`).
     public var reuse: [String] = []
 
+    /// A plan from its sessions, taken as given (`ExperimentSpec.plan` builds validated ones); no reuse databases.
     public init(name: String, sessions: [SessionPlan], adaptations: [AdaptationSessionPlan] = [], dataDirectory: String?) {
         self.name = name
         self.sessions = sessions
@@ -67,8 +85,10 @@ public struct SweepPlan: Sendable {
         self.dataDirectory = dataDirectory
     }
 
+    /// Every fine-tuning run of the plan, session by session.
     public var runs: [PlannedRun] { sessions.flatMap(\.runs) }
 
+    /// Every adaptation run of the plan, session by session.
     public var adaptationRuns: [PlannedAdaptation] { adaptations.flatMap(\.runs) }
 
     /// The plan restricted to one shard (every run, and adaptation run, whose key falls in it).

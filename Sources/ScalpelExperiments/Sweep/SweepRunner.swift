@@ -22,9 +22,13 @@ import ScalpelTuning
 /// holds finished is copied, not computed; and each run's session carries a `SweepBlockRuns`,
 /// so Cross-Val's block runs are the `surgical:<block>` runs of this or another study.
 public struct SweepRunner {
+    /// The runs to do.
     public let plan: SweepPlan
+    /// Where runs are recorded and claimed; finished runs in it are skipped.
     public let database: ResultsDatabase
+    /// Told of progress (start, each run, notes, end); nil runs silently.
     public let observer: SweepObserver?
+    /// The commit recorded with every run (default `ToolVersion.commit`).
     public var toolCommit = ToolVersion.commit
     /// Who this sweep claims runs as (this process, with a token of its own).
     public var owner = ClaimOwner.current()
@@ -37,6 +41,8 @@ public struct SweepRunner {
     /// (on by default; off computes every block inside the Cross-Val run, as before).
     public var sharesBlockRuns = true
 
+    /// A runner of `plan` into `database`, claiming as this process with the standard claim policy,
+    /// no reuse databases and shared block runs; nothing runs until `run()`.
     public init(plan: SweepPlan, database: ResultsDatabase, observer: SweepObserver? = nil) {
         self.plan = plan
         self.database = database
@@ -49,7 +55,9 @@ public struct SweepRunner {
         public var ran = 0
         /// Runs already recorded when the sweep started.
         public var skipped = 0
+        /// Runs (fine-tuning or adaptation) this sweep recorded as `failed`; the next sweep retries them.
         public var failed = 0
+        /// Runs (fine-tuning or adaptation) this sweep recorded as `diverged`.
         public var diverged = 0
         /// Runs of the plan that other sweeps on the database recorded meanwhile.
         public var byOthers = 0
