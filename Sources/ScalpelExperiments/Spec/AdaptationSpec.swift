@@ -6,9 +6,9 @@
 ///       - method: memo                     # memo | tent
 ///         modes: [episodic, online]        # memo: default [episodic]; tent: online only
 ///         selections: [all, stem, stem+block1, last]   # default [all]
-///         optimizer: sgd                   # sgd | adamw (default sgd)
-///         learning_rates: [2e-6]           # default 0.005 (sgd), 1e-4 (adamw)
-///         weight_decay: 0                  # default 0 (sgd), 0.01 (adamw)
+///         optimizer: sgd                   # sgd | adamw (default: adamw for episodic MEMO and TENT, sgd for online MEMO)
+///         learning_rates: [2e-6]           # default: MEMO 1e-4 (adamw), 2e-6 (sgd); TENT 1e-3 (adamw), 2.5e-4 (sgd)
+///         weight_decay: 0                  # default 0.01 for MEMO with adamw, else 0
 ///         momentum: 0.9                    # sgd
 ///         augmentations: 32                # memo: B
 ///         steps: 1                         # memo: K

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A deterministic share of a sweep: run `index` of `count` (0-based) takes every run whose key,
-/// read as a number, is `index` modulo `count`. Keys are SHA-256 hashes, so shares are even and
+/// A deterministic share of a sweep: run `index` of `count` (0-based) takes every run whose key's
+/// first 15 hexadecimal digits, read as a number, are `index` modulo `count` (a key that is not
+/// hexadecimal goes to shard 0). Keys are SHA-256 hashes, so shares are even and
 /// do not depend on the order of the grid; the shards of one sweep are disjoint and cover it.
 public struct Shard: Sendable, Equatable, CustomStringConvertible {
     /// This shard's position, 0-based, below `count`.
