@@ -8,12 +8,18 @@ import ScalpelTuning
 /// the effect of the updates. They depend only on the model, the test set and the prior, so
 /// runs that share these can share them.
 public struct AdaptationBaselines: Sendable, Codable, Equatable {
+    /// Accuracy in [0, 1] of the model in evaluation mode (running BatchNorm statistics), no adaptation.
     public var noAdaptation: Double
+    /// Accuracy in [0, 1] with BatchNorm's prior N alone, one image at a time and no gradient step;
+    /// nil unless the method is MEMO with a finite prior.
     public var priorOnly: Double?
     /// Per-image predictions behind the two accuracies, in test order (nil when not kept).
     public var noAdaptationPredictions: [Int]?
+    /// Per-image predictions behind `priorOnly`, in test order (nil when not kept or not measured).
     public var priorOnlyPredictions: [Int]?
 
+    /// Baselines from their accuracies and, optionally, the per-image predictions behind them.
+    /// Nothing is checked: the predictions are trusted to match the accuracies.
     public init(noAdaptation: Double, priorOnly: Double?, noAdaptationPredictions: [Int]? = nil,
                 priorOnlyPredictions: [Int]? = nil) {
         self.noAdaptation = noAdaptation
@@ -50,10 +56,14 @@ public struct AdaptationBaselines: Sendable, Codable, Equatable {
 /// The baselines' cumulative accuracy after `seen` test images: what an adaptation curve's
 /// point is compared with on the same images.
 public struct BaselinePoint: Sendable, Codable, Equatable {
+    /// Test images counted, the first `seen` in test order.
     public var seen: Int
+    /// Cumulative accuracy in [0, 1] without adaptation over those images.
     public var noAdaptation: Double
+    /// Cumulative accuracy in [0, 1] with BatchNorm's prior alone over those images (nil without it).
     public var priorOnly: Double?
 
+    /// A point from its fields, unchecked.
     public init(seen: Int, noAdaptation: Double, priorOnly: Double?) {
         self.seen = seen
         self.noAdaptation = noAdaptation

@@ -9,6 +9,7 @@ public enum AdaptationError: Error, CustomStringConvertible, Equatable {
     /// A setting out of its range, named as in a sweep specification (`augmix_severity`, …).
     case invalidSetting(String, String)
 
+    /// A one-line message naming the setting or count at fault.
     public var description: String {
         switch self {
         case let .notPositive(what, value): "\(what) must be positive, got \(value)"

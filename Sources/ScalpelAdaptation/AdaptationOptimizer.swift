@@ -6,14 +6,20 @@ import ScalpelOptim
 /// a fresh optimizer from this description whenever it resets (episodic MEMO after every image),
 /// so no momentum or moment estimate carries over.
 public struct AdaptationOptimizer: Sendable, Hashable, Codable {
+    /// Which optimizer: `sgd` (SGD with momentum) or `adamw` (Adam with decoupled weight decay).
     public enum Kind: String, Sendable, Codable, Hashable, CaseIterable { case sgd, adamw }
 
+    /// Which optimizer `make()` builds.
     public var kind: Kind
+    /// Step size of every update.
     public var learningRate: Float
+    /// Weight decay: passed to SGD as its `weightDecay`, to AdamW as its decoupled decay (default 0).
     public var weightDecay: Float
     /// SGD momentum (ignored by AdamW).
     public var momentum: Float
 
+    /// An optimizer description; `weightDecay` defaults to 0 and `momentum` (SGD only) to 0.9.
+    /// Values are not validated here.
     public init(kind: Kind, learningRate: Float, weightDecay: Float = 0, momentum: Float = 0.9) {
         self.kind = kind
         self.learningRate = learningRate

@@ -13,12 +13,15 @@ public struct AccuracyPoint: Codable, Sendable, Equatable {
 
 /// The outcome of adapting over a test set, one prediction per image in order.
 public struct AdaptationResult: Codable, Sendable {
+    /// The predicted class of each test image, in test order.
     public var predictions: [Int]
+    /// Fraction of `predictions` equal to the labels, in [0, 1].
     public var accuracy: Double
     /// Cumulative accuracy at regular checkpoints (always ending at the full set).
     public var curve: [AccuracyPoint]
     /// Mean adaptation loss (marginal entropy for MEMO, mean entropy for TENT) over all steps.
     public var meanLoss: Double
+    /// Wall-clock seconds spent adapting and predicting over the whole set.
     public var seconds: Double
 
     /// Accuracy and curve of `predictions` against `labels`, a point every `every` images.

@@ -4,16 +4,19 @@ import ScalpelNN
 
 /// What one adaptation run measured.
 public struct AdaptationOutcome: Sendable, Codable {
+    /// Accuracy without adaptation (and with the prior alone for MEMO), measured before adapting.
     public var baselines: AdaptationBaselines
     /// Predictions, accuracy, the cumulative-accuracy curve, mean loss and seconds of adapting.
     public var result: AdaptationResult
     /// Tensors and parameter elements that adapted.
     public var trainableTensors: Int
+    /// Total number of parameter elements in those tensors.
     public var trainableParameters: Int
     /// The baselines' cumulative accuracy at the points of `result.curve` (on the same images);
     /// empty when the baselines carry no predictions.
     public var baselineCurve: [BaselinePoint]
 
+    /// An outcome from its parts; `baselineCurve` defaults to empty.
     public init(baselines: AdaptationBaselines, result: AdaptationResult, trainableTensors: Int, trainableParameters: Int,
                 baselineCurve: [BaselinePoint] = []) {
         self.baselines = baselines

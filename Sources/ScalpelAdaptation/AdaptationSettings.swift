@@ -12,12 +12,14 @@ public enum AdaptationMethod: String, Sendable, Codable, CaseIterable {
 /// `batchSize` for MEMO; `priorCounts` for MEMO without a finite prior), so two descriptions of
 /// the same computation are equal and encode to the same JSON.
 public struct AdaptationSettings: Sendable, Codable, Equatable, Hashable {
+    /// MEMO or TENT.
     public var method: AdaptationMethod
     /// Always `.online` for TENT.
     public var mode: AdaptationMode
     /// Canonical selection text (`Selection.description`); for TENT, the BatchNorm affine
     /// tensors are intersected with it (`all`: every one of them).
     public var selection: String
+    /// The optimizer of the adapted parameters; episodic MEMO rebuilds it fresh for every image.
     public var optimizer: AdaptationOptimizer
     /// MEMO: B, augmented copies per step.
     public var augmentations: Int?

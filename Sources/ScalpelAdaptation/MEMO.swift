@@ -10,14 +10,18 @@ public struct MEMOConfiguration: Sendable, Codable, Equatable {
     public var augmentations: Int
     /// K, gradient steps per test image.
     public var steps: Int
+    /// The optimizer of the selected tensors (rebuilt with empty state whenever MEMO resets).
     public var optimizer: AdaptationOptimizer
     /// BatchNorm prior strength N (nil: plain evaluation mode); see `TestTimeNormalization`.
     public var priorStrength: Float?
+    /// Episodic (restore θ⁰ after every image) or online (updates accumulate).
     public var mode: AdaptationMode
     /// How the B augmented copies count in the prior while adapting (w = 1 or w = B; see
     /// `PriorCounting`). No effect without a finite prior.
     public var priorCounts: PriorCounting
 
+    /// MEMO settings; the defaults are B = 32, K = 1, SGD (`sgdDefault`), prior N = 16, episodic, and the
+    /// augmented batch counted as one image. `MEMO.init` checks that B and K are positive.
     public init(augmentations: Int = 32, steps: Int = 1, optimizer: AdaptationOptimizer = .sgdDefault,
                 priorStrength: Float? = 16, mode: AdaptationMode = .episodic,
                 priorCounts: PriorCounting = .augmentedBatchAsOneImage) {
@@ -54,10 +58,13 @@ public struct MEMOConfiguration: Sendable, Codable, Equatable {
 /// BatchNorm normalizes with prior N in step 3 and, in step 2, with the B copies weighted as one
 /// image or as B images (`MEMOConfiguration.priorCounts`, `PriorCounting`).
 public final class MEMO {
+    /// The adapted model; its state at `init` is θ⁰, restored by `reset()`.
     public let model: BlockModel
     /// Names of the parameters that adapt.
     public let selection: Set<String>
+    /// The settings this adapter runs with.
     public let configuration: MEMOConfiguration
+    /// The random augmentation drawn B times per test image.
     public let augmentation: any ImageAugmentation
     private let pretrained: [String: Tensor]
     private let trainable: [(String, Tensor)]

@@ -14,9 +14,12 @@ import ScalpelOptim
 /// accumulate over batches. The running statistics are restored after every batch, so the
 /// model's state differs from θ⁰ only in the tensors TENT trains.
 public final class TENT {
+    /// The adapted model; everything except `selection` is frozen and the running statistics are
+    /// restored after every batch.
     public let model: BlockModel
     /// Names of the BatchNorm affine tensors that adapt.
     public let selection: Set<String>
+    /// The optimizer of the selected tensors; its state carries over from batch to batch.
     public let optimizer: Optimizer
     private let trainable: [(String, Tensor)]
     private let buffers: [(Tensor, Tensor)]

@@ -24,6 +24,7 @@ public enum TestTimeNormalization: Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// A short phrase naming the statistics BatchNorm uses (and the prior strength).
     public var description: String {
         switch self {
         case .running: "running statistics (eval mode)"

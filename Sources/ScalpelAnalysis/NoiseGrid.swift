@@ -13,11 +13,16 @@ public struct NoiseGridSettings: Codable, Sendable {
     public var tunedSelections: [String]
     /// Learning rates tried per cell; the cell keeps the one with the best validation accuracy.
     public var learningRates: [Float]
+    /// Fine-tuning options of every cell (epochs, batch size, early stopping, …).
     public var options: TrainingOptions
+    /// Seed of the noise (row r uses `seed + r`) and of every fine-tuning run.
     public var seed: UInt64
     /// Whether to add an Auto-RGN column (per-tensor learning rates, full network).
     public var autoRGN: Bool
 
+    /// Settings with the paper's rows (blocks 1-3 and the last layer) and columns (stem, each block,
+    /// all) by default, one learning rate 1e-3, 3 epochs and an Auto-RGN column. Nothing is validated
+    /// here; the selections are parsed when the experiment runs.
     public init(scale: Float, noisedBlocks: [String] = ["block1", "block2", "block3", "last"],
                 tunedSelections: [String] = ["stem", "block1", "block2", "block3", "last", "all"],
                 learningRates: [Float] = [1e-3], options: TrainingOptions = TrainingOptions(epochs: 3),
@@ -34,18 +39,25 @@ public struct NoiseGridSettings: Codable, Sendable {
 
 /// One fine-tuning of one selection, starting from one noised model.
 public struct NoiseGridCell: Codable, Sendable {
+    /// The column: a tuned selection's name (`all` for the whole network) or `auto-rgn`.
     public var tuned: String
+    /// The learning rate kept: the one with the best validation accuracy among `learningRates`.
     public var learningRate: Float
+    /// Best validation accuracy in [0, 1] of the kept run (0 when it recorded none).
     public var validationAccuracy: Double
+    /// Test accuracy in [0, 1] of the kept run (0 when it has no test evaluation).
     public var testAccuracy: Double
+    /// Wall-clock seconds of every run of the cell, over all learning rates tried.
     public var seconds: Double
 }
 
 /// One noised block: the noised model's accuracy and each tuned selection's.
 public struct NoiseGridRow: Codable, Sendable {
+    /// Name of the block that received noise.
     public var noised: String
     /// Test accuracy of the noised model before any tuning.
     public var noisedAccuracy: Double
+    /// One cell per column that produced a run: the tuned selections in order, then `auto-rgn`.
     public var cells: [NoiseGridCell]
     /// Auto-RGN's mean accumulated learning-rate weight per block over its chosen run (Figure 6),
     /// when the grid has an Auto-RGN column.
@@ -57,9 +69,11 @@ public struct NoiseGrid: Codable, Sendable {
     /// Block names in forward order, for ordering tables.
     var blockOrder: [String] { ["stem", "embed"] + (1...12).map { "block\($0)" } + ["last"] }
 
+    /// The settings the grid was run with.
     public var settings: NoiseGridSettings
     /// Test accuracy of the un-noised model.
     public var cleanAccuracy: Double
+    /// One row per noised block, in the order of `settings.noisedBlocks`.
     public var rows: [NoiseGridRow]
 }
 
@@ -68,10 +82,14 @@ public struct NoiseGrid: Codable, Sendable {
 /// data with `FineTuner` (plain `FixedSelection` loop, early stopping on validation) and report
 /// test accuracy. The paper's claim (Figure 5): the best S is the noised block, better than all.
 public struct NoiseGridExperiment {
+    /// The clean model; `run` noises and tunes it and restores its clean state at the end.
     public let model: BlockModel
+    /// The labeled target data: tuning, validation and test sets, as images (start block 0).
     public let data: RunData
+    /// Scale, rows, columns, learning rates and options of the experiment.
     public let settings: NoiseGridSettings
 
+    /// An experiment on `model` with `data`; traps unless `data` holds images (start block 0).
     public init(model: BlockModel, data: RunData, settings: NoiseGridSettings) {
         precondition(data.startBlock == 0, "NoiseGridExperiment: data must be images (start block 0)")
         self.model = model

@@ -3,11 +3,16 @@ import ScalpelEngine
 /// One image: `channels × height × width` Float pixels in [0, 1], channel-major (CHW),
 /// the layout of one item of a PyTorch NCHW batch.
 public struct Image: Sendable, Equatable {
+    /// `channels × height × width` values, channel-major (CHW), row-major within a channel.
     public var pixels: [Float]
+    /// Number of channels (1 gray, 3 RGB).
     public let channels: Int
+    /// Rows per channel.
     public let height: Int
+    /// Columns per row.
     public let width: Int
 
+    /// An image from its CHW pixels; traps unless `pixels.count == channels · height · width`.
     public init(pixels: [Float], channels: Int, height: Int, width: Int) {
         precondition(pixels.count == channels * height * width,
                      "Image: \(pixels.count) pixels for \(channels)×\(height)×\(width)")
@@ -17,6 +22,7 @@ public struct Image: Sendable, Equatable {
         self.width = width
     }
 
+    /// An image with every pixel equal to `value`.
     public init(repeating value: Float, channels: Int, height: Int, width: Int) {
         self.init(pixels: [Float](repeating: value, count: channels * height * width),
                   channels: channels, height: height, width: width)
@@ -45,14 +51,21 @@ public struct Image: Sendable, Equatable {
 public struct ImageSet: Sendable {
     /// The pixel buffer.
     var storage: PixelStorage
+    /// Class label of each example, in order; `count` is its length.
     public var labels: [Int]
+    /// Group id (label × attribute) of each example, for spurious-correlation shifts; nil otherwise.
     public var groups: [Int]?
+    /// Channels of every image.
     public let channels: Int
+    /// Rows of every image.
     public let height: Int
+    /// Columns of every image.
     public let width: Int
     /// The number of classes of the labeling.
     public var classCount: Int
 
+    /// A Float-backed set from NCHW `pixels`; traps unless `pixels` holds `labels.count` images of
+    /// `channels × height × width` and `groups`, when given, has one entry per label.
     public init(pixels: [Float], labels: [Int], groups: [Int]? = nil, channels: Int, height: Int, width: Int,
                 classCount: Int) {
         precondition(pixels.count == labels.count * channels * height * width, "ImageSet: pixel count mismatch")
@@ -66,6 +79,8 @@ public struct ImageSet: Sendable {
         self.classCount = classCount
     }
 
+    /// A Float-backed set from `images` (all of the first image's size); traps when `images` is empty
+    /// or the pixel or group counts do not match `labels`.
     public init(images: [Image], labels: [Int], groups: [Int]? = nil, classCount: Int) {
         precondition(!images.isEmpty, "ImageSet: no images")
         let first = images[0]
@@ -86,7 +101,9 @@ public struct ImageSet: Sendable {
         }
     }
 
+    /// The number of examples.
     public var count: Int { labels.count }
+    /// Values per image: `channels · height · width`.
     public var imageSize: Int { channels * height * width }
 
     /// Image `i`.

@@ -3,20 +3,29 @@ import ScalpelNN
 
 /// One tuning's outcome in a theory experiment.
 public struct TuningOutcome: Codable, Sendable {
+    /// Which parameters were tuned: first layer, last layer or both.
     public var tuning: TwoLayerTuning
+    /// Target loss at the end of tuning (the last entry of `trace.targetLoss`).
     public var finalTargetLoss: Double
+    /// Train and target losses recorded during tuning.
     public var trace: LossTrace
 }
 
 /// The result of one perturbation experiment: each tuning's final target loss, and a lower
 /// bound that one tuning provably cannot go below (derivation in `boundReason`).
 public struct PerturbationResult: Codable, Sendable {
+    /// A human-readable name of the perturbation (`input perturbation x → Ax`, …).
     public var name: String
+    /// One outcome per tuning (first, last, all).
     public var outcomes: [TuningOutcome]
+    /// The tuning whose loss the bound constrains.
     public var boundedTuning: TwoLayerTuning
+    /// A lower bound on `boundedTuning`'s target loss, for every value of its parameters.
     public var lowerBound: Double
+    /// Why `lowerBound` holds, in words.
     public var boundReason: String
 
+    /// The final target loss of `tuning`, or NaN when it was not run.
     public func loss(_ tuning: TwoLayerTuning) -> Double {
         outcomes.first { $0.tuning == tuning }?.finalTargetLoss ?? .nan
     }
@@ -42,12 +51,19 @@ func tuneEach(b0: [[Double]], v0: [Double], inputs x: [[Double]], targets y: [Do
 /// Settings of the Section 3.1 experiments: ReLU network f(x) = vᵀ relu(Bx), d inputs, h hidden
 /// units, one output, n target examples, full-batch gradient descent.
 public struct PerturbationSettings: Codable, Sendable {
+    /// Input dimension d.
     public var inputs = 8
+    /// Hidden units h.
     public var hidden = 6
+    /// Target examples n.
     public var examples = 16
+    /// Full-batch gradient-descent steps.
     public var steps = 10_000
+    /// Step size η (capped at 1/L for tunings that move the last layer).
     public var learningRate: Float = 0.1
+    /// Seed of every random draw (weights, inputs, perturbation).
     public var seed: UInt64 = 0
+    /// Default settings: d = 8, h = 6, n = 16, 10,000 steps at rate 0.1, seed 0.
     public init() {}
 
     /// Proposition 1's defaults: 6 hidden units (first layer 48 weights for 16 examples: room for

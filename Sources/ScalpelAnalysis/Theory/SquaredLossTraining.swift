@@ -11,6 +11,7 @@ public struct LossTrace: Codable, Sendable {
     /// Loss on the held-out target examples (equal to `trainLoss` when none were given).
     public var targetLoss: [Double]
 
+    /// The last recorded target loss (NaN when nothing was recorded).
     public var finalTargetLoss: Double { targetLoss.last ?? .nan }
 }
 

@@ -13,22 +13,31 @@ public struct Theorem1Settings: Codable, Sendable {
     /// Target fine-tuning examples drawn from the source part (fewer than `sourceDimension`,
     /// so they cannot span S) and from the new part (at least `newDimension`, so they span T).
     public var sourceExamples = 2
+    /// Target fine-tuning examples drawn from the new part T (at least `newDimension` to span it).
     public var newExamples = 6
     /// Held-out target examples per part to measure the target loss.
     public var heldOutPerPart = 1000
     /// Size of the pre-trained first layer's (wrong) component in T.
     public var newDirectionWeight: Double = 3
+    /// Full-batch gradient-descent steps.
     public var steps = 4000
+    /// Step size η of gradient descent.
     public var learningRate: Float = 0.02
+    /// Seed of every random draw (bases, w*, inputs).
     public var seed: UInt64 = 0
+    /// Default settings: d = 8, dim S = 4, dim T = 2, 2 + 6 tuning examples, 1000 held-out per part,
+    /// component 3 in T, 4000 steps at rate 0.02, seed 0.
     public init() {}
 }
 
 /// The outcome: target loss over training for first-layer, full and last-layer tuning.
 public struct Theorem1Result: Codable, Sendable {
+    /// The settings the experiment ran with.
     public var settings: Theorem1Settings
+    /// Outcomes of first-layer, full and last-layer tuning, in that order.
     public var outcomes: [TuningOutcome]
 
+    /// The outcome of `tuning`; traps when it was not run (every result of `theorem1Experiment` has all three).
     public func outcome(_ tuning: TwoLayerTuning) -> TuningOutcome { outcomes.first { $0.tuning == tuning }! }
 }
 

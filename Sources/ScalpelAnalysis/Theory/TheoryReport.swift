@@ -2,8 +2,11 @@ import Foundation
 
 /// The Section 3 experiments together, with Markdown tables of their outcomes.
 public struct TheoryReport: Codable, Sendable {
+    /// Proposition 1's input-perturbation experiment.
     public var input: PerturbationResult
+    /// Proposition 2's label-perturbation experiment.
     public var label: PerturbationResult
+    /// Theorem 1's experiment.
     public var theorem1: Theorem1Result
 
     /// Runs the three experiments with their default settings and `seed`.

@@ -10,11 +10,17 @@ import ScalpelEngine
 /// here; normalization happens in the model). A convex combination of [0, 1] images, the
 /// result stays in [0, 1].
 public struct AugMix: ImageAugmentation {
+    /// Operation strength, 1...10 (each magnitude level is drawn from U(0.1, severity)); default 3.
     public let severity: Int
+    /// Number of augmentation chains mixed; must be at least 1 (`augment` traps otherwise); default 3.
     public let width: Int
+    /// Operations per chain; ≤ 0 (the default, -1) draws 1...3 per chain.
     public let depth: Int
+    /// α of the Dirichlet chain weights and of the Beta skip weight; default 1.
     public let alpha: Float
 
+    /// AugMix with MEMO's defaults (severity 3, width 3, random depth, α = 1); values are stored as
+    /// given and not checked here.
     public init(severity: Int = 3, width: Int = 3, depth: Int = -1, alpha: Float = 1) {
         self.severity = severity
         self.width = width
@@ -22,6 +28,7 @@ public struct AugMix: ImageAugmentation {
         self.alpha = alpha
     }
 
+    /// One AugMix sample of `image` with this configuration (see `augment`).
     public func apply(_ image: Image, rng: inout RandomGenerator) -> Image {
         Self.augment(image, rng: &rng, severity: severity, width: width, depth: depth, alpha: alpha)
     }

@@ -9,13 +9,16 @@ public protocol ImageAugmentation: Sendable {
 /// Zero-pads the image by `padding` pixels on every side, then crops a window of the original
 /// size at a uniformly random position (torchvision `RandomCrop(size, padding=padding)`).
 public struct RandomCrop: ImageAugmentation {
+    /// Zero pixels added on each side before cropping; the crop offset is uniform in -padding...padding.
     public let padding: Int
 
+    /// A random crop with `padding` pixels of zero padding; traps when `padding` is negative.
     public init(padding: Int) {
         precondition(padding >= 0, "RandomCrop: padding must be non-negative")
         self.padding = padding
     }
 
+    /// The image shifted by a uniformly random offset in each axis, zeros where it leaves the frame.
     public func apply(_ image: Image, rng: inout RandomGenerator) -> Image {
         let top = rng.nextInt(below: 2 * padding + 1), left = rng.nextInt(below: 2 * padding + 1)
         return Self.crop(image, dy: top - padding, dx: left - padding)
@@ -44,14 +47,18 @@ public struct RandomCrop: ImageAugmentation {
 /// `RandomHorizontalFlip`). Set `enabled` to false for digits and text, whose meaning a mirror
 /// changes; the transform then draws nothing and returns the image unchanged.
 public struct RandomHorizontalFlip: ImageAugmentation {
+    /// Chance in [0, 1] of mirroring each image (default 0.5).
     public let probability: Float
+    /// False turns the transform into the identity (no random draw).
     public let enabled: Bool
 
+    /// A random flip with probability `probability` (default 0.5), enabled by default.
     public init(probability: Float = 0.5, enabled: Bool = true) {
         self.probability = probability
         self.enabled = enabled
     }
 
+    /// The mirrored image with probability `probability`, else `image` unchanged.
     public func apply(_ image: Image, rng: inout RandomGenerator) -> Image {
         guard enabled else { return image }
         return rng.nextFloat() < probability ? Self.flipped(image) : image
@@ -71,10 +78,13 @@ public struct RandomHorizontalFlip: ImageAugmentation {
 
 /// Augmentations applied in order.
 public struct ComposedAugmentation: ImageAugmentation {
+    /// The augmentations, applied first to last.
     public let steps: [any ImageAugmentation]
 
+    /// Composes `steps`, applied in the given order (an empty list is the identity).
     public init(_ steps: [any ImageAugmentation]) { self.steps = steps }
 
+    /// `image` passed through every step in order, each drawing from the same `rng`.
     public func apply(_ image: Image, rng: inout RandomGenerator) -> Image {
         var out = image
         for step in steps { out = step.apply(out, rng: &rng) }

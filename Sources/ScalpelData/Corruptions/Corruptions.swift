@@ -5,6 +5,7 @@ public enum CorruptionError: Error, CustomStringConvertible, Equatable {
     case unknownName(String, valid: [String])
     case severityOutOfRange(Int)
 
+    /// A one-line message: the unknown name with the valid names, or the out-of-range severity.
     public var description: String {
         switch self {
         case let .unknownName(name, valid):

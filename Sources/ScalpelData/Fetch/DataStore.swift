@@ -39,6 +39,8 @@ public struct DataStore: Sendable {
     /// Where Debian's `dataset-fashion-mnist` package puts its files.
     public static let debianFashionMNIST = "/usr/share/datasets/fashion-mnist"
 
+    /// A store in `directory`; when nil or empty, `$SCALPEL_DATA` if set and non-empty, else
+    /// `~/.cache/scalpel`. The directory is not checked or created here.
     public init(directory: String? = nil) {
         if let directory, !directory.isEmpty {
             self.directory = directory

@@ -43,7 +43,9 @@ public func loadUCIDigits() throws -> ImageSet { try DataStore().loadUCIDigits()
 
 /// Class names of the 10-class data sets.
 public enum ClassNames {
+    /// Fashion-MNIST's ten class names, by label 0...9.
     public static let fashionMNIST = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                                       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+    /// Digit class names `"0"` ... `"9"`, by label (MNIST, UCI digits).
     public static let digits = (0..<10).map(String.init)
 }

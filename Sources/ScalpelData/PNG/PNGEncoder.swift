@@ -1,6 +1,7 @@
 /// A minimal PNG encoder: 8-bit grayscale or RGB, no interlacing, one IDAT chunk compressed
 /// with zlib's deflate, chunk CRCs from zlib's crc32. Enough for previews and figures.
 public enum PNGEncoder {
+    /// The eight bytes every PNG file starts with.
     public static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
     /// Encodes `pixels` (row-major, `channels` = 1 gray or 3 RGB interleaved per pixel) as PNG bytes.
@@ -61,11 +62,17 @@ public enum PNGEncoder {
 
 /// An 8-bit drawing surface (gray or RGB) that images are pasted onto before PNG encoding.
 public struct Canvas: Sendable {
+    /// Width in pixels.
     public let width: Int
+    /// Height in pixels.
     public let height: Int
+    /// Samples per pixel: 1 gray or 3 RGB.
     public let channels: Int
+    /// Samples, row-major, `channels` interleaved per pixel (`width · height · channels` bytes).
     public var bytes: [UInt8]
 
+    /// A canvas filled with `fill` in every sample; `PNGEncoder.encode` later requires 1 or 3 channels
+    /// and positive sizes.
     public init(width: Int, height: Int, channels: Int, fill: UInt8 = 0) {
         self.width = width
         self.height = height

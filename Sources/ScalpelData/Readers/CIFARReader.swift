@@ -3,7 +3,9 @@
 /// Each record is one label byte (0–9) followed by 3072 pixel bytes: the 32×32 red plane,
 /// then green, then blue, rows top to bottom — already channel-major (CHW).
 public enum CIFAR10 {
+    /// Bytes per record: one label byte and 3 × 32 × 32 pixel bytes.
     public static let recordSize = 1 + 3 * 32 * 32
+    /// CIFAR-10's class names, by label 0...9.
     public static let classNames = ["airplane", "automobile", "bird", "cat", "deer",
                                     "dog", "frog", "horse", "ship", "truck"]
 

@@ -12,17 +12,25 @@ public enum CSVImages {
 
     /// The layout of a CSV image file.
     public struct Format: Sendable {
+        /// Whether the label is the first or the last column.
         public var labelColumn: LabelColumn
+        /// Channels per image (default 1).
         public var channels: Int
+        /// Rows per image.
         public var height: Int
+        /// Columns per image.
         public var width: Int
         /// The largest pixel value; pixels are divided by it to land in [0, 1].
         public var pixelMax: Float
         /// Whether the first line is a header to skip; `nil` = skip it only when it does not parse as numbers.
         public var header: Bool?
+        /// Number of classes; a label outside `0..<classCount` is an error (default 10).
         public var classCount: Int
+        /// Field separator, an ASCII character (default `,`; a non-ASCII one falls back to `,`).
         public var delimiter: Character
 
+        /// A CSV layout; rows must then hold `channels · height · width` pixels plus the label.
+        /// The format itself is not validated.
         public init(labelColumn: LabelColumn, channels: Int = 1, height: Int, width: Int, pixelMax: Float,
                     header: Bool? = nil, classCount: Int = 10, delimiter: Character = ",") {
             self.labelColumn = labelColumn

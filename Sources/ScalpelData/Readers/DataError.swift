@@ -27,15 +27,18 @@ public struct DataError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// The file (path) or data set the error is about.
     public let file: String
+    /// What kind of problem it is.
     public let kind: Kind
     /// Human-readable detail.
     public let detail: String
 
+    /// An error of `kind` about `file` (a path or data-set name), with a human-readable `detail`.
     public init(_ kind: Kind, file: String, _ detail: String) {
         self.kind = kind
         self.file = file
         self.detail = detail
     }
 
+    /// `file: kind: detail`, for example `x.gz: truncated: 47040016 pixel bytes announced, 1000 present`.
     public var description: String { "\(file): \(kind.rawValue): \(detail)" }
 }

@@ -7,7 +7,9 @@ import Foundation
 public enum IDX {
     /// An IDX array of unsigned bytes.
     public struct Array: Sendable {
+        /// The dimensions from the header, outermost first.
         public var shape: [Int]
+        /// The values in C order (product of `shape` bytes).
         public var values: [UInt8]
     }
 

@@ -9,15 +9,20 @@ import Foundation
 public enum NPY {
     /// The parsed header of an `.npy` file.
     public struct Header: Sendable, Equatable {
+        /// The element type from `descr`.
         public var dtype: DType
+        /// The dimensions from `shape`, outermost first (empty for a scalar).
         public var shape: [Int]
         /// The byte offset of the first element.
         public var dataOffset: Int
+        /// The number of elements: the product of `shape` (1 for a scalar).
         public var elementCount: Int { shape.reduce(1, *) }
     }
 
+    /// The element types this reader supports, by their `descr` string.
     public enum DType: String, Sendable {
         case uint8 = "|u1", int64 = "<i8", float32 = "<f4"
+        /// Bytes per element.
         public var size: Int { switch self { case .uint8: 1; case .int64: 8; case .float32: 4 } }
     }
 
@@ -26,8 +31,11 @@ public enum NPY {
         case uint8([UInt8]), int64([Int64]), float32([Float])
     }
 
+    /// A whole `.npy` array: its shape and its values in C order.
     public struct Array: Sendable {
+        /// The dimensions, outermost first.
         public var shape: [Int]
+        /// The values, typed by the file's `descr`.
         public var values: Values
         /// The values as integers (float values are truncated; use `labels(classes:file:)` for labels).
         public var integers: [Int] {

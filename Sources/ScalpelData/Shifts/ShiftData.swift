@@ -5,6 +5,7 @@ public struct ShiftData: Sendable {
     public var source: (train: ImageSet, test: ImageSet)
     /// Target tune / validation / test splits.
     public var target: TargetSplits
+    /// The shift this data was built from.
     public var spec: ShiftSpec
     /// One paragraph on what the source and target are.
     public var description: String
@@ -14,6 +15,7 @@ public struct ShiftData: Sendable {
     /// The number of (label, attribute) groups when examples carry groups (4 for spurious shifts).
     public var groupCount: Int?
 
+    /// Shift data from its parts, unchecked.
     public init(source: (train: ImageSet, test: ImageSet), target: TargetSplits, spec: ShiftSpec,
                 description: String, classNames: [String], groupCount: Int? = nil) {
         self.source = source
@@ -38,6 +40,8 @@ public struct ShiftOptions: Sendable {
     /// Limits and bad-image handling when reading the user's files (for `data:` shifts).
     public var userData: UserDataOptions
 
+    /// Options; by default the default data store, seed 0, the shift's default split sizes, default
+    /// preprocessing and default user-data limits.
     public init(store: DataStore = DataStore(), seed: UInt64 = 0, splitSizes: SplitSizes? = nil,
                 preprocessing: Preprocessing = Preprocessing(), userData: UserDataOptions = UserDataOptions()) {
         self.store = store

@@ -36,6 +36,8 @@ public enum ShiftSpec: Sendable, Equatable, CustomStringConvertible {
     /// The level of the network the paper expects the shift to be best handled at.
     public enum Level: String, Sendable { case input, feature, output, natural }
 
+    /// The level the paper expects: input for corruptions (and user data with a corruption),
+    /// feature for subpopulations, output for label flips and spurious attributes, natural otherwise.
     public var level: Level {
         switch self {
         case .corruption, .cifar10C: .input

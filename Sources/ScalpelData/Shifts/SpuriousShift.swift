@@ -45,14 +45,18 @@ public enum SpuriousAttribute: String, Sendable, CaseIterable {
 public struct SpuriousConfig: Sendable, Equatable, CustomStringConvertible {
     /// The fraction of source images whose attribute equals their label (Waterbirds: 0.95).
     public var p: Double
+    /// The synthetic attribute drawn into every image (default `stripes`).
     public var attribute: SpuriousAttribute
     /// The original classes of label 0 and of label 1. Default: {Pullover, Coat} vs
     /// {T-shirt/top, Shirt}, 12000 training images each: balanced, and hard enough
     /// (Shirt is Fashion-MNIST's most confused class) that the attribute is a tempting shortcut.
     public var classes: [[Int]]
 
+    /// {Pullover, Coat} for label 0 and {T-shirt/top, Shirt} for label 1.
     public static let defaultClasses = [[2, 4], [0, 6]]
 
+    /// A configuration from its fields (defaults p = 0.95, stripes, `defaultClasses`); unlike
+    /// `init(parsing:)` it does not check them.
     public init(p: Double = 0.95, attribute: SpuriousAttribute = .stripes, classes: [[Int]] = defaultClasses) {
         self.p = p
         self.attribute = attribute
@@ -87,11 +91,13 @@ public struct SpuriousConfig: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The text form after `fmnist-spurious:`, `p:attribute:a,b|c,d` (`0.95:stripes:2,4|0,6`).
     public var description: String {
         "\(p):\(attribute.rawValue):" + classes.map { $0.map(String.init).joined(separator: ",") }.joined(separator: "|")
     }
 }
 
+/// Builds a spurious-correlation shift's sets from Fashion-MNIST (see `SpuriousConfig`).
 public enum SpuriousShift {
     /// The seed of the source's attribute draws: fixed, so the source (and a model pre-trained
     /// on it) does not change with the run seed.

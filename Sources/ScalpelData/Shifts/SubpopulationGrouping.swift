@@ -17,15 +17,20 @@ public struct SubpopulationGrouping: Sendable, Equatable, CustomStringConvertibl
     /// `b` = the rest. For Fashion-MNIST bags this separates tall bags and bags whose handle
     /// rises to the top (`a`) from flat, wide bags and clutches (`b`).
     public struct Subclass: Hashable, Sendable, CustomStringConvertible {
+        /// Which half of the class: `a` above the median top-quarter intensity, `b` the rest.
         public enum Half: String, Sendable { case a, b }
+        /// The original class index.
         public var label: Int
+        /// The half of the class, or nil for the whole class.
         public var half: Half?
 
+        /// Class `label`, or one half of it; checked only when a grouping is built.
         public init(_ label: Int, half: Half? = nil) {
             self.label = label
             self.half = half
         }
 
+        /// The text form: the class index followed by `a` or `b` for a half (`8a`).
         public var description: String { "\(label)\(half?.rawValue ?? "")" }
 
         func overlaps(_ other: Subclass) -> Bool {
@@ -33,16 +38,21 @@ public struct SubpopulationGrouping: Sendable, Equatable, CustomStringConvertibl
         }
     }
 
+    /// One superclass: the subclasses the source sees and the disjoint ones the target sees.
     public struct Superclass: Sendable, Equatable {
+        /// Subclasses whose images are in the source data.
         public var source: [Subclass]
+        /// Subclasses whose images are in the target data.
         public var target: [Subclass]
 
+        /// A superclass from its parts; checked when a grouping is built from it.
         public init(source: [Subclass], target: [Subclass]) {
             self.source = source
             self.target = target
         }
     }
 
+    /// The superclasses; superclass k has label k.
     public var superclasses: [Superclass]
 
     /// Checks that every superclass has source and target subclasses and that no two
@@ -97,6 +107,8 @@ public struct SubpopulationGrouping: Sendable, Equatable, CustomStringConvertibl
         do { try self.init(result, classCount: classCount) } catch let e as DataError { throw fail(e.detail) }
     }
 
+    /// The text form with explicit `/` in every superclass (`0,2/4,6|1/3|…`), which parses back to
+    /// the same grouping.
     public var description: String {
         superclasses.map { s in
             s.source.map(\.description).joined(separator: ",") + "/" + s.target.map(\.description).joined(separator: ",")

@@ -3,10 +3,14 @@ import ScalpelEngine
 /// The labeled target data of a shift, split three ways, disjoint: a few examples to fine-tune
 /// on, a held-out validation set for early stopping and hyper-parameter choice, and a test set.
 public struct TargetSplits: Sendable {
+    /// Examples to fine-tune on.
     public var tune: ImageSet
+    /// Held-out examples for early stopping and the choice of learning rate.
     public var validation: ImageSet
+    /// Examples to measure test accuracy on.
     public var test: ImageSet
 
+    /// Splits from three sets; their disjointness is not checked here (see `make`).
     public init(tune: ImageSet, validation: ImageSet, test: ImageSet) {
         self.tune = tune
         self.validation = validation
@@ -26,6 +30,8 @@ public struct SplitSizes: Sendable, Equatable, CustomStringConvertible {
     /// Stratify by `ImageSet.groups` instead of by label.
     public var byGroup: Bool
 
+    /// Sizes per stratum; `test` nil takes all that remain. Not validated here: `TargetSplits.make`
+    /// throws when a stratum is too small.
     public init(tune: Int, validation: Int, test: Int? = nil, byGroup: Bool = false) {
         self.tune = tune
         self.validation = validation
@@ -41,6 +47,7 @@ public struct SplitSizes: Sendable, Equatable, CustomStringConvertible {
     /// Waterbirds / CelebA in the paper: 100 per (label, attribute) group to tune; 10 per group to validate.
     public static let perGroup100 = SplitSizes(tune: 100, validation: 10, byGroup: true)
 
+    /// `N tune / M validation / K test per class` (`rest` when `test` is nil; `group` when by group).
     public var description: String {
         "\(tune) tune / \(validation) validation / \(test.map(String.init) ?? "rest") test per \(byGroup ? "group" : "class")"
     }

@@ -7,13 +7,19 @@ import ScalpelTuning
 /// identities differ only in the seed (`AdaptationIdentity.cellKey`). Failed runs are counted
 /// and left out of the statistics; diverged runs count, since their predictions are real.
 public struct AdaptationCell: Sendable {
+    /// The seed-free identity key shared by the cell's runs (`AdaptationIdentity.cellKey`).
     public let cellKey: String
+    /// The adaptation settings common to the cell's runs.
     public let settings: AdaptationSettings
+    /// Every run of the cell, failed ones included, in order of start.
     public let runs: [AdaptationRunRecord]
     /// Accuracy without adaptation, with BatchNorm's prior alone, and adapted: mean (standard
     /// error) over the seeds' runs.
     public let noAdaptation: Summary?
+    /// Accuracy with BatchNorm's prior alone over the seeds; nil when no run recorded it (TENT, or MEMO
+    /// without a finite prior).
     public let priorOnly: Summary?
+    /// Accuracy after adaptation over the seeds; nil when no counted run recorded one.
     public let adapted: Summary?
     /// Cumulative accuracy after each number of images seen that every run's curve has.
     public let curve: [(seen: Int, accuracy: Summary)]
@@ -35,6 +41,7 @@ public struct AdaptationCell: Sendable {
 
     /// Seeds with a run that did not fail.
     public var seeds: [Int64] { Set(runs.filter { $0.status != .failed }.map(\.seed)).sorted() }
+    /// The number of runs that failed (left out of the statistics).
     public var failedRuns: Int { runs.filter { $0.status == .failed }.count }
 
     /// `memo all` / `tent all`: method and selection.
@@ -44,12 +51,17 @@ public struct AdaptationCell: Sendable {
 /// The adaptation runs on one test set: one checkpoint, shift (canonical), split seed and test
 /// size; its cells in the order their first runs started.
 public struct AdaptationPanel: Sendable {
+    /// Architecture of the adapted checkpoint (`resnet26`, …).
     public let architecture: String
+    /// SHA-256 of the adapted checkpoint's file, hexadecimal.
     public let checkpointSHA256: String
     /// The shift as the first run wrote it.
     public let shift: String
+    /// Seed of the split that drew the test set (0 is shown as no split seed in headings).
     public let splitSeed: Int64
+    /// Number of test images adapted on.
     public let testSize: Int
+    /// The panel's cells, in the order their first runs started.
     public let cells: [AdaptationCell]
     /// The baselines' cumulative accuracy on the same first images, at the points the runs'
     /// curves recorded them: no adaptation from any run (it depends only on the test set),

@@ -3,7 +3,9 @@ import Foundation
 /// A column of the study tables: one shift, adapted from one checkpoint (a shift may have its
 /// own source model, as `fmnist-subpop` does).
 public struct StudyColumn: Hashable, Sendable {
+    /// The shift's name, as the runs recorded it.
     public var shift: String
+    /// The checkpoint the shift was adapted from.
     public var checkpoint: CheckpointRef
     /// The shift, plus the checkpoint's file when the shift was run from several checkpoints.
     public var label: String

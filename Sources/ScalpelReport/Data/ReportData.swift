@@ -4,9 +4,12 @@ import ScalpelTuning
 
 /// A checkpoint as the runs name it: its architecture and content hash.
 public struct CheckpointRef: Hashable, Sendable {
+    /// Architecture name as the runs recorded it (`resnet26`, …).
     public var architecture: String
+    /// SHA-256 of the checkpoint file, hexadecimal; also the key of `ReportData.models`.
     public var sha256: String
 
+    /// A reference from its two fields, unchecked.
     public init(architecture: String, sha256: String) {
         self.architecture = architecture
         self.sha256 = sha256
@@ -15,12 +18,18 @@ public struct CheckpointRef: Hashable, Sendable {
 
 /// One cell of a study: a method on one shift, checkpoint and target size.
 public struct CellKey: Hashable, Sendable, Comparable {
+    /// Architecture of the checkpoint.
     public var architecture: String
+    /// SHA-256 of the checkpoint file, hexadecimal.
     public var checkpointSHA256: String
+    /// The shift, as the runs recorded it.
     public var shift: String
+    /// Labeled target examples the runs fine-tuned on.
     public var targetSize: Int
+    /// The method, as the runs recorded it (its spec text).
     public var method: String
 
+    /// Orders cells by architecture, checkpoint, shift, target size, then method.
     public static func < (a: CellKey, b: CellKey) -> Bool {
         (a.architecture, a.checkpointSHA256, a.shift, a.targetSize, a.method)
             < (b.architecture, b.checkpointSHA256, b.shift, b.targetSize, b.method)
@@ -32,11 +41,15 @@ public struct CellKey: Hashable, Sendable, Comparable {
 /// excluded; `StudyResult.choose`), and the mean (standard error) of the chosen runs' test
 /// accuracies over seeds.
 public struct CellResult: Sendable {
+    /// Which cell this is.
     public let key: CellKey
+    /// Every run of the cell, over seeds and grid points, whatever their status.
     public let runs: [RunRecord]
     /// The chosen run of each seed that has one, by seed.
     public let chosen: [UInt64: (record: RunRecord, result: RunResult)]
 
+    /// Groups `runs` (all of cell `key`) by seed and chooses, for each seed, the run with the best
+    /// validation accuracy; runs whose result cannot be decoded are skipped.
     public init(key: CellKey, runs: [RunRecord]) {
         self.key = key
         self.runs = runs
@@ -65,26 +78,35 @@ public struct CellResult: Sendable {
     /// Parameter elements the method trains.
     public var trainableParameters: Int? { runs.compactMap(\.trainableParameters).first }
 
+    /// The number of runs that diverged.
     public var divergedRuns: Int { runs.filter { $0.status == .diverged }.count }
+    /// The number of runs that failed.
     public var failedRuns: Int { runs.filter { $0.status == .failed }.count }
 }
 
 /// Everything a report shows, read from a results database.
 public struct ReportData: Sendable {
+    /// Every fine-tuning run of the database.
     public let runs: [RunRecord]
+    /// Per-epoch rows of each run, by run key, in epoch order.
     public let epochs: [String: [EpochRow]]
+    /// Checkpoint layouts, by checkpoint SHA-256.
     public let models: [String: ModelRecord]
+    /// The runs grouped into cells, by cell key.
     public let cells: [CellKey: CellResult]
     /// Shifts, methods and target sizes in the order the sweep first ran them. `methods` leaves
     /// out a method all of whose runs were recorded only as Cross-Val's block runs
     /// (`componentRuns`): the study did not plan it, so it gets no row, rank or bar.
     public let shifts: [String]
+    /// Methods in order of first run, without those recorded only as block runs (see above).
     public let methods: [String]
+    /// Target sizes, in increasing order.
     public let targetSizes: [Int]
     /// Checkpoints in order of first run.
     public let checkpoints: [CheckpointRef]
     /// Test-time adaptation runs and their curves (by run key).
     public let adaptationRuns: [AdaptationRunRecord]
+    /// Curve points of each adaptation run, by run key, in order of images seen.
     public let adaptationCurves: [String: [AdaptationCurveRow]]
     /// The adaptation runs summarized over seeds: one panel per checkpoint, shift and test set.
     public let adaptationPanels: [AdaptationPanel]
@@ -92,11 +114,14 @@ public struct ReportData: Sendable {
     /// whose method has no row.
     public let componentRuns: Int
 
+    /// Reads every table of `database`; rethrows its read errors.
     public init(database: ResultsDatabase) throws {
         try self.init(runs: database.runs(), epochs: database.epochs(), models: database.models(),
                       adaptationRuns: database.adaptationRuns(), adaptationCurves: database.adaptationCurves())
     }
 
+    /// Builds cells, orders and adaptation panels from already-read rows; the optional tables
+    /// default to empty.
     public init(runs: [RunRecord], epochs: [String: [EpochRow]] = [:], models: [String: ModelRecord] = [:],
                 adaptationRuns: [AdaptationRunRecord] = [], adaptationCurves: [String: [AdaptationCurveRow]] = [:]) {
         self.runs = runs

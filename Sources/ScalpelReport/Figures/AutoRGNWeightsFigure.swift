@@ -5,12 +5,14 @@
 public enum AutoRGNWeightsFigure {
     /// One panel: a run's per-epoch weights and the model's tensors in order with their blocks.
     public struct Panel {
+        /// The panel's heading (in reports: the column, method, target size, seed and learning rate).
         public var title: String
         /// Weights of each epoch, in epoch order.
         public var epochs: [[String: Double]]
         /// (tensor name, block name) in forward order.
         public var tensors: [(name: String, block: String)]
 
+        /// A panel from its fields; tensors missing from an epoch count as weight 0.
         public init(title: String, epochs: [[String: Double]], tensors: [(name: String, block: String)]) {
             self.title = title
             self.epochs = epochs
@@ -18,6 +20,7 @@ public enum AutoRGNWeightsFigure {
         }
     }
 
+    /// The figure as an SVG document, panels stacked vertically; nil when no panel has an epoch.
     public static func svg(panels: [Panel], title: String) -> String? {
         let panels = panels.filter { !$0.epochs.isEmpty }
         guard !panels.isEmpty else { return nil }

@@ -9,9 +9,12 @@ import ScalpelTuning
 public enum OnlineAdaptationFigure {
     /// One line: a label and its points (images seen, cumulative accuracy over seeds).
     public struct Series: Sendable {
+        /// The legend label (method and selection).
         public var label: String
+        /// Images seen and the cumulative accuracy (fraction, mean and standard error over seeds) there.
         public var points: [(seen: Int, accuracy: Summary)]
 
+        /// A series from its label and points.
         public init(label: String, points: [(seen: Int, accuracy: Summary)]) {
             self.label = label
             self.points = points
@@ -35,12 +38,16 @@ public enum OnlineAdaptationFigure {
 
     /// One test set.
     public struct Panel: Sendable {
+        /// The panel's heading (test set, checkpoint, test size).
         public var title: String
+        /// The lines of the panel, one per cell.
         public var series: [Series]
         /// References, drawn dashed.
         public var noAdaptation: Reference?
+        /// Accuracy with BatchNorm's prior alone (nil when the panel has none).
         public var priorOnly: Reference?
 
+        /// A panel from its lines and optional references.
         public init(title: String, series: [Series], noAdaptation: Reference? = nil, priorOnly: Reference? = nil) {
             self.title = title
             self.series = series
@@ -49,6 +56,7 @@ public enum OnlineAdaptationFigure {
         }
     }
 
+    /// The figure as an SVG document, panels side by side; nil when no panel has a point.
     public static func svg(panels: [Panel], title: String) -> String? {
         let panels = panels.filter { $0.series.contains { !$0.points.isEmpty } }
         guard !panels.isEmpty else { return nil }

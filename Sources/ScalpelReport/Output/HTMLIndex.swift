@@ -1,6 +1,8 @@
 /// The report's `index.html`: the summary, every table, every figure inline, and links to the
 /// Markdown and CSV files. Self-contained apart from the SVG files beside it.
 public enum HTMLIndex {
+    /// The whole page: the report's summary and tables, each of `figures` as an image with its caption,
+    /// and links to those `downloads` that end in `.csv` or `.md`.
     public static func page(report: Report, figures: [(file: String, caption: String)], downloads: [String]) -> String {
         let style = """
         body { font-family: Helvetica, Arial, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }

@@ -5,11 +5,14 @@ import ScalpelTuning
 /// A report of a results database: Markdown tables in the paper's forms, SVG figures, CSV
 /// exports and an `index.html` that shows them all, written as one folder (`ReportFolder`).
 public struct Report {
+    /// The runs, cells and adaptation panels the report shows.
     public let data: ReportData
+    /// Where the data came from (the database path), shown in the page.
     public let source: String
     /// Problems found in the database (`ResultsDatabase.unreadableValues()`), listed first in `tables.md`.
     public var warnings: [String]
 
+    /// A report of `data`; `warnings` are listed before the tables.
     public init(data: ReportData, source: String, warnings: [String] = []) {
         self.data = data
         self.source = source

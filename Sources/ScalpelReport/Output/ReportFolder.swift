@@ -7,7 +7,9 @@ import Darwin
 
 /// A report folder that cannot be written.
 public struct ReportError: Error, CustomStringConvertible {
+    /// What went wrong, naming the folder or file.
     public let description: String
+    /// An error with `message` as its description.
     public init(_ message: String) { description = message }
 }
 

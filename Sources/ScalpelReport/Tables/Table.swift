@@ -2,12 +2,16 @@ import ScalpelTuning
 
 /// A table as rows of cells, written out as Markdown, HTML or CSV.
 public struct Table: Sendable {
+    /// The heading (Markdown `###`, HTML caption, first CSV line).
     public var title: String
+    /// Column headings; the first column is the row label.
     public var header: [String]
+    /// Cells, one array per row, in header order.
     public var rows: [[String]]
     /// A sentence under the table.
     public var note: String?
 
+    /// A table from its cells; nothing is checked (rows may differ in length from the header).
     public init(title: String, header: [String], rows: [[String]], note: String? = nil) {
         self.title = title
         self.header = header
@@ -30,5 +34,6 @@ public enum Format {
         return (d >= 0 ? "+" : "−") + String(format: "%.1f", abs(100 * d))
     }
 
+    /// A mean rank with two decimals (`2.50`), or `–` when nil.
     public static func rank(_ r: Double?) -> String { r.map { String(format: "%.2f", $0) } ?? "–" }
 }

@@ -20,21 +20,27 @@ import ScalpelNN
 /// The weights of every epoch are recorded per tensor (`EpochRecord.tensorWeights`: the data
 /// of the paper's Figure 6).
 public struct AutoRGN: FineTuningMethod {
+    /// How the relative gradient norms become weights: `paper` (min-max over all tensors) or
+    /// `authors` (divided by the max, BatchNorm excluded, Adam state reset each epoch).
     public enum Variant: String, Codable, Sendable {
         case paper, authors
     }
 
+    /// The normalization rule this instance uses.
     public let variant: Variant
     /// Mini-batches averaged per epoch.
     public static let probeBatches = 5
 
+    /// Auto-RGN with `variant` (the paper's min-max rule by default).
     public init(variant: Variant = .paper) { self.variant = variant }
 
+    /// Every parameter of `model`, without the BatchNorm ones for the `authors` variant.
     public func candidates(in model: BlockModel) -> Set<String> {
         let names = allParameterNames(model)
         return variant == .authors ? names.subtracting(batchNormParameterNames(model)) : names
     }
 
+    /// One run at `point` training `candidates(in:)` with per-tensor learning rates η·w_i, recomputed every epoch.
     public func run(at point: GridPoint, in session: TuningSession) -> RunResult {
         runPolicy(Policy(variant: variant), candidates: candidates(in: session.model), at: point, in: session)
     }

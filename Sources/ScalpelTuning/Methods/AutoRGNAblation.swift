@@ -43,11 +43,13 @@ public struct AutoRGNAblation: FineTuningMethod {
         self.init(changes: changes)
     }
 
+    /// Every parameter of `model`, without the BatchNorm ones when `no-bn` is among the changes.
     public func candidates(in model: BlockModel) -> Set<String> {
         let names = allParameterNames(model)
         return changes.contains(.noBatchNorm) ? names.subtracting(batchNormParameterNames(model)) : names
     }
 
+    /// One Auto-RGN run at `point` with `changes` applied.
     public func run(at point: GridPoint, in session: TuningSession) -> RunResult {
         runPolicy(Policy(changes: changes), candidates: candidates(in: session.model), at: point, in: session)
     }

@@ -18,10 +18,14 @@ public struct AutoSNR: FineTuningMethod {
     /// Threshold grid used when none is given.
     public static let defaultThresholds: [Double] = [0.05, 0.2, 0.5]
 
+    /// Auto-SNR; its threshold comes from each grid point's hyperparameter.
     public init() {}
 
+    /// Every parameter of `model`.
     public func candidates(in model: BlockModel) -> Set<String> { allParameterNames(model) }
 
+    /// One run at `point`, freezing tensors with normalized SNR under the point's threshold
+    /// (`defaultThresholds[0]`, 0.05, when the point has none; the result records the value used).
     public func run(at point: GridPoint, in session: TuningSession) -> RunResult {
         var p = point
         p.hyperparameter = point.hyperparameter ?? Self.defaultThresholds[0]

@@ -14,10 +14,14 @@ import ScalpelNN
 /// `BlockRunStore`, a block run it holds is taken as it is and only the others are computed
 /// (and handed to the store); `compose` then makes the same result from either.
 public struct CrossValidation: FineTuningMethod {
+    /// Cross-Val; it has no configuration.
     public init() {}
 
+    /// Every parameter of `model` (each block is a candidate in turn).
     public func candidates(in model: BlockModel) -> Set<String> { allParameterNames(model) }
 
+    /// Surgical runs of every block that holds parameters at `point`, reporting the block with the
+    /// best validation accuracy (its name in `selection`, every block's in `candidateValidation`).
     public func run(at point: GridPoint, in session: TuningSession) -> RunResult {
         let model = session.model
         var runs: [(block: String, result: RunResult)] = []

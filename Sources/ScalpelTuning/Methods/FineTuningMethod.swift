@@ -4,10 +4,15 @@ import ScalpelNN
 /// One point of a method's grid: a learning rate, the method's own hyperparameter if it has
 /// one (L1-SP's λ, Auto-SNR's threshold), and a seed.
 public struct GridPoint: Hashable, Codable, Sendable {
+    /// Base learning rate η of the run.
     public var learningRate: Float
+    /// The method's own hyperparameter (L1-SP's λ, Auto-SNR's threshold); nil for methods without one
+    /// or to use the method's default.
     public var hyperparameter: Double?
+    /// Seed of the run's shuffles and the method's sampling.
     public var seed: UInt64
 
+    /// A grid point; nothing is validated.
     public init(learningRate: Float, hyperparameter: Double? = nil, seed: UInt64) {
         self.learningRate = learningRate
         self.hyperparameter = hyperparameter

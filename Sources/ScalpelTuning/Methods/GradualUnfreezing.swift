@@ -7,17 +7,22 @@ import ScalpelNN
 ///
 /// The optimizer keeps its state across epochs; a block's state starts when it first trains.
 public struct GradualUnfreezing: FineTuningMethod {
+    /// The order in which blocks are unfrozen: `first-to-last` (stem first) or `last-to-first` (head first).
     public enum Direction: String, Codable, Sendable {
         case firstToLast = "first-to-last"
         case lastToFirst = "last-to-first"
     }
 
+    /// The order of unfreezing.
     public let direction: Direction
 
+    /// Gradual unfreezing in `direction`.
     public init(direction: Direction) { self.direction = direction }
 
+    /// Every parameter of `model` (all blocks train by the last stage).
     public func candidates(in model: BlockModel) -> Set<String> { allParameterNames(model) }
 
+    /// One run at `point` that unfreezes one more block every ⌊E / B⌋ epochs.
     public func run(at point: GridPoint, in session: TuningSession) -> RunResult {
         let policy = Policy(direction: direction, epochs: session.tuner.options.epochs)
         // First → last trains the stem from the first epoch; last → first reaches it by the end:

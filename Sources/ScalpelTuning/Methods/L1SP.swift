@@ -15,10 +15,14 @@ public struct L1SP: FineTuningMethod {
     /// λ grid used when none is given.
     public static let defaultLambdas: [Double] = [1e-3, 1e-4, 1e-5]
 
+    /// L1-SP; λ comes from each grid point's hyperparameter.
     public init() {}
 
+    /// Every parameter of `model`.
     public func candidates(in model: BlockModel) -> Set<String> { allParameterNames(model) }
 
+    /// One full fine-tuning run at `point` with the L1 penalty λ·Σ‖θ − θ⁰‖₁ (λ = `defaultLambdas[0]`,
+    /// 1e-3, when the point has none; the result records the value used).
     public func run(at point: GridPoint, in session: TuningSession) -> RunResult {
         let lambda = Float(point.hyperparameter ?? Self.defaultLambdas[0])
         var p = point

@@ -16,6 +16,7 @@ import ScalpelNN
 /// | `auto-rgn-ablation:C+C…` | Auto-RGN with changes `max`, `no-bn`, `reset`, `once` (an investigation tool) | AutoRGNAblation.swift |
 /// | `successive-halving`, `successive-halving:η` | Cross-Val's block choice by successive halving (η = 2…8, default 3) | SuccessiveHalving.swift |
 public struct MethodSpec: Hashable, Codable, Sendable, CustomStringConvertible {
+    /// The method families, by their text names (`all`, `surgical`, `cross-val`, …).
     public enum Kind: String, Codable, Sendable, CaseIterable {
         case all, surgical, last
         case crossValidation = "cross-val"
@@ -27,11 +28,13 @@ public struct MethodSpec: Hashable, Codable, Sendable, CustomStringConvertible {
         case autoRGNAblation = "auto-rgn-ablation"
     }
 
+    /// Which method.
     public var kind: Kind
     /// The argument after the colon: the selection of `surgical`, the direction of
     /// `gradual-unfreeze`, the variant of `auto-rgn`.
     public var argument: String?
 
+    /// A spec from its parts, unchecked (use `init(parsing:)` to validate text).
     public init(_ kind: Kind, argument: String? = nil) {
         self.kind = kind
         self.argument = argument
@@ -81,6 +84,7 @@ public struct MethodSpec: Hashable, Codable, Sendable, CustomStringConvertible {
         "gradual-unfreeze:last-to-first, l1sp, auto-rgn, auto-rgn:authors, auto-snr, successive-halving[:η], " +
         "auto-rgn-ablation:C+… (C: max, no-bn, reset, once)"
 
+    /// The text form, `kind` or `kind:argument`; `init(parsing:)` reads it back.
     public var description: String { argument.map { "\(kind.rawValue):\($0)" } ?? kind.rawValue }
 
     /// Whether the method chooses one block per grid point (its runs' `selection` names it).
@@ -125,6 +129,8 @@ public struct MethodSpec: Hashable, Codable, Sendable, CustomStringConvertible {
 
 /// A method text that does not parse.
 public struct MethodSpecError: Error, CustomStringConvertible {
+    /// What is wrong with the method text, naming the part at fault.
     public let description: String
+    /// An error with `message` as its description.
     public init(_ message: String) { description = message }
 }

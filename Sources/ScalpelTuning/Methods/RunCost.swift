@@ -23,6 +23,7 @@ public struct RunCost: Codable, Sendable, Equatable {
     /// Backward passes of one full fine-tuning run with the same epochs and data.
     public var fullFineTuningBackward: Int
 
+    /// A cost from its counts; all default to zero (nothing computed yet).
     public init(forwardExampleBlocks: Int = 0, backwardExampleBlocks: Int = 0, epochsByCandidate: [String: Int] = [:],
                 fullFineTuningForward: Int = 0, fullFineTuningBackward: Int = 0) {
         self.forwardExampleBlocks = forwardExampleBlocks

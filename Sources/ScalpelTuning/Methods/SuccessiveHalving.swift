@@ -35,11 +35,13 @@ public struct SuccessiveHalving: FineTuningMethod {
     /// η: the fraction 1/η of the candidates survives each rung.
     public let reduction: Int
 
+    /// Successive halving with reduction η (default 3); traps unless η is in `reductions` (2...8).
     public init(reduction: Int = SuccessiveHalving.defaultReduction) {
         precondition(Self.reductions.contains(reduction), "SuccessiveHalving: η = \(reduction) outside \(Self.reductions)")
         self.reduction = reduction
     }
 
+    /// Every parameter of `model` (each block is a candidate).
     public func candidates(in model: BlockModel) -> Set<String> { allParameterNames(model) }
 
     /// The rungs for `candidates` candidates and `epochs` epochs: (survivors, epoch to train to).
@@ -54,6 +56,7 @@ public struct SuccessiveHalving: FineTuningMethod {
         }
     }
 
+    /// The rungs over the blocks at `point`, reporting the last survivor's run (see the type's rule).
     public func run(at point: GridPoint, in session: TuningSession) -> RunResult {
         let started = Date()
         let model = session.model

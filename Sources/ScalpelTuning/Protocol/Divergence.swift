@@ -12,6 +12,7 @@ public struct DivergenceCheck: Sendable {
     /// The first training batch loss of the run, once seen.
     public private(set) var firstLoss: Double?
 
+    /// A check that has seen no training loss yet.
     public init() {}
 
     /// Whether the training batch loss `value` means the run diverged; records the first loss.

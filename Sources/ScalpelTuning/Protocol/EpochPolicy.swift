@@ -17,15 +17,21 @@ public protocol EpochPolicy {
 }
 
 extension EpochPolicy {
+    /// Default: changes nothing and records no weights.
     public mutating func beforeEpoch(_ epoch: Int, context: EpochContext) -> [String: Double]? { nil }
+    /// Default: no extra loss term.
     public func regularizer(_ model: BlockModel) -> Tensor? { nil }
 }
 
 /// What an `EpochPolicy` may look at and change at the start of an epoch.
 public struct EpochContext {
+    /// The model being fine-tuned (its trainable set may be changed by the policy).
     public let model: BlockModel
+    /// The run's optimizer (its per-tensor `learningRateScale` may be set by the policy).
     public let optimizer: Optimizer
+    /// The tuning examples of the run (possibly advanced past a frozen prefix).
     public let tune: ExampleSet
+    /// The run's training options.
     public let options: TrainingOptions
     /// The parameters the method may train (the selection).
     public let candidates: Set<String>
@@ -35,5 +41,6 @@ public struct EpochContext {
 
 /// The plain loop: nothing changes between epochs.
 public struct FixedSelection: EpochPolicy {
+    /// The plain loop.
     public init() {}
 }

@@ -3,11 +3,14 @@ import ScalpelNN
 
 /// Accuracy of a model on a labeled set, with worst-group accuracy when examples have groups.
 public struct Metrics: Codable, Sendable, Equatable {
+    /// Fraction of correctly classified examples, in [0, 1].
     public var accuracy: Double
+    /// Mean cross-entropy over the examples.
     public var loss: Double
     /// The lowest accuracy over (label, attribute) groups (spurious-correlation shifts).
     public var worstGroupAccuracy: Double?
 
+    /// Metrics from their values, unchecked.
     public init(accuracy: Double, loss: Double, worstGroupAccuracy: Double? = nil) {
         self.accuracy = accuracy
         self.loss = loss

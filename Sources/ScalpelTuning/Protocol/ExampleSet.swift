@@ -16,12 +16,15 @@ public struct ExampleSet {
         case images(ImageSet, activationBudget: Int)
     }
     let storage: Storage
+    /// Class label of each example, in order.
     public let labels: [Int]
     /// Group of each example (label × spurious attribute), for worst-group accuracy.
     public let groups: [Int]?
     /// Index of the first model block that still has to run on `inputs` (0 for images).
     public let startBlock: Int
 
+    /// Examples from `inputs` `[N, …]` (the inputs of block `startBlock`); traps unless N equals
+    /// `labels.count`. `groups`, when given, holds one group per example.
     public init(inputs: Tensor, labels: [Int], groups: [Int]? = nil, startBlock: Int = 0) {
         precondition(inputs.shape[0] == labels.count, "ExampleSet: \(inputs.shape[0]) inputs, \(labels.count) labels")
         self.storage = .tensor(inputs)
@@ -67,6 +70,7 @@ public struct ExampleSet {
         }
     }
 
+    /// The number of examples.
     public var count: Int { labels.count }
 
     /// Values per example of the stored inputs (an image's C·H·W, or a prefix's activations).

@@ -7,10 +7,14 @@ import ScalpelOptim
 /// The target data of a run: tune (train on), validation (early stopping) and test (report).
 /// All three start at the same model block (0 for images; later when a frozen prefix was cached).
 public struct RunData {
+    /// Examples trained on.
     public let tune: ExampleSet
+    /// Examples whose accuracy after every epoch picks the best epoch.
     public let validation: ExampleSet
+    /// Examples evaluated once, at the best epoch.
     public let test: ExampleSet
 
+    /// Run data from three sets; traps unless all three start at the same block.
     public init(tune: ExampleSet, validation: ExampleSet, test: ExampleSet) {
         precondition(tune.startBlock == validation.startBlock && tune.startBlock == test.startBlock,
                      "RunData: the three sets must start at the same block")
@@ -19,6 +23,7 @@ public struct RunData {
         self.test = test
     }
 
+    /// The block all three sets start at.
     public var startBlock: Int { tune.startBlock }
 }
 
@@ -35,9 +40,11 @@ public struct RunData {
 /// pre-trained to keep. Surgical `block2` then trains block2 and the head; Cross-Val and
 /// successive halving train the head with every candidate block.
 public struct FineTuner {
+    /// The model that runs train; every run restores `base` first and leaves the best epoch's state.
     public let model: BlockModel
     /// The pre-trained state θ⁰ (parameters and buffers).
     public let base: [String: Tensor]
+    /// Epochs, batch size, optimizer, weight decay, BatchNorm policy and augmentation of every run.
     public let options: TrainingOptions
     /// Parameters trained in every run in addition to the method's selection (a new head).
     public let alwaysTrained: Set<String>

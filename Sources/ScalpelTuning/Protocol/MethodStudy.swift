@@ -9,12 +9,17 @@ import ScalpelNN
 /// Diverged runs (loss NaN or infinite) are kept in `runs` with their status and never chosen.
 /// Ties in validation accuracy go to the earlier grid point (learning rates in the given order).
 public struct MethodStudy {
+    /// The method studied.
     public let method: MethodSpec
+    /// The learning rates of the grid, in the order they run (ties go to the earlier one).
     public let learningRates: [Float]
     /// Values of the method's hyperparameter; empty when it has none.
     public let hyperparameters: [Double]
+    /// The seeds; every grid point runs once per seed.
     public let seeds: [UInt64]
 
+    /// A study; `hyperparameters` defaults to the method's default grid and is ignored for methods
+    /// without a hyperparameter. Nothing is validated until `run` resolves the method.
     public init(method: MethodSpec, learningRates: [Float], hyperparameters: [Double]? = nil, seeds: [UInt64]) {
         self.method = method
         self.learningRates = learningRates
@@ -54,16 +59,21 @@ public struct MethodStudy {
 
 /// Every run of a `MethodStudy` and what the protocol makes of them.
 public struct StudyResult: Codable, Sendable {
+    /// The method's text (`MethodSpec.description`).
     public var method: String
+    /// Every run, diverged ones included, seed by seed in grid order.
     public var runs: [RunResult]
+    /// The seeds of the study, in order.
     public var seeds: [UInt64]
     /// Parameter elements the method may train (with the tuner's `alwaysTrained`).
     public var trainableParameters: Int
     /// Parameters every run trained besides the method's selection (`FineTuner.alwaysTrained`,
     /// e.g. a new head); nil or empty when none.
     public var alwaysTrained: [String]?
+    /// Wall-clock seconds of the whole study.
     public var seconds: Double
 
+    /// A result from its parts; `alwaysTrained` starts nil.
     public init(method: String, runs: [RunResult], seeds: [UInt64], trainableParameters: Int, seconds: Double) {
         self.method = method
         self.runs = runs

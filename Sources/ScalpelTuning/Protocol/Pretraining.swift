@@ -10,13 +10,21 @@ import ScalpelOptim
 /// weight decay, random-crop augmentation, BatchNorm in training mode; at the end the
 /// BatchNorm running statistics are re-estimated at the final weights.
 public struct Pretrainer {
+    /// Passes over the training set.
     public var epochs: Int
+    /// Images per mini-batch.
     public var batchSize: Int
+    /// Peak learning rate η of the cosine schedule.
     public var learningRate: Float
+    /// AdamW's decoupled weight decay.
     public var weightDecay: Float
+    /// Whether to apply random-crop augmentation.
     public var augment: Bool
+    /// Seed of the shuffles and augmentations.
     public var seed: UInt64
 
+    /// A pre-trainer with the defaults (5 epochs, batch 128, η = 2e-3, weight decay 5e-4, augmented,
+    /// seed 0); values are not validated here.
     public init(epochs: Int = 5, batchSize: Int = 128, learningRate: Float = 2e-3, weightDecay: Float = 5e-4,
                 augment: Bool = true, seed: UInt64 = 0) {
         self.epochs = epochs

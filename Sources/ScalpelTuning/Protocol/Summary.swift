@@ -1,10 +1,14 @@
 /// Mean and standard error of a sample, as the paper reports results over seeds:
 /// mean = Σx/n, standard error = s/√n with s² = Σ(x − mean)²/(n − 1) (0 when n = 1).
 public struct Summary: Codable, Sendable, Equatable {
+    /// The sample mean.
     public var mean: Double
+    /// The standard error of the mean, s/√n (0 for a single value).
     public var standardError: Double
+    /// The sample size n.
     public var count: Int
 
+    /// A summary from its values, unchecked.
     public init(mean: Double, standardError: Double, count: Int) {
         self.mean = mean
         self.standardError = standardError

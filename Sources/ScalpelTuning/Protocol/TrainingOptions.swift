@@ -8,9 +8,13 @@ public enum OptimizerKind: String, Codable, Sendable, CaseIterable {
 
 /// The per-run hyperparameters of the fine-tuning protocol (Section 2.1 and A.4 of the paper).
 public struct TrainingOptions: Codable, Sendable, Equatable {
+    /// Training epochs of a run (a run always trains at least one).
     public var epochs: Int
+    /// Examples per mini-batch.
     public var batchSize: Int
+    /// Weight decay: L2 added to the gradient for `adam` and `sgd`, decoupled for `adamw`.
     public var weightDecay: Float
+    /// Adam, AdamW or SGD.
     public var optimizer: OptimizerKind
     /// SGD momentum (ignored by Adam).
     public var momentum: Float
@@ -51,11 +55,15 @@ public enum RunStatus: String, Codable, Sendable {
 
 /// One epoch of a run.
 public struct EpochRecord: Codable, Sendable, Equatable {
+    /// The epoch's number, 1-based.
     public var epoch: Int
+    /// Mean training loss over the epoch's batches.
     public var trainLoss: Double
+    /// Validation accuracy in [0, 1] after the epoch.
     public var validationAccuracy: Double
     /// Parameter elements that trained during the epoch.
     public var trainableParameters: Int
+    /// Wall-clock seconds of the epoch, validation included.
     public var seconds: Double
     /// Per-tensor learning-rate weights used in the epoch (Auto-RGN, Auto-SNR), by tensor name.
     public var tensorWeights: [String: Double]?
@@ -72,19 +80,26 @@ public struct RunResult: Codable, Sendable {
     public var candidateValidation: [String: Double]?
     /// What the run computed, for methods that record it (successive halving).
     public var cost: RunCost?
+    /// The base learning rate of the run.
     public var learningRate: Float
+    /// The run's seed.
     public var seed: UInt64
     /// A method-specific hyperparameter of the run (L1-SP's λ, Auto-SNR's threshold), if any.
     public var hyperparameter: Double?
+    /// Whether the run trained every epoch or diverged.
     public var status: RunStatus
+    /// One record per finished epoch, in order.
     public var epochs: [EpochRecord]
     /// The epoch with the best validation accuracy (1-based), if any epoch finished.
     public var bestEpoch: Int?
+    /// Validation accuracy at `bestEpoch`, in [0, 1].
     public var bestValidationAccuracy: Double?
     /// Test metrics at the best epoch (evaluated once, after training).
     public var test: Metrics?
+    /// Wall-clock seconds of the whole run.
     public var seconds: Double
 
+    /// A run result from its values; `method`, `selection`, `candidateValidation` and `cost` start nil.
     public init(learningRate: Float, seed: UInt64, hyperparameter: Double?, status: RunStatus, epochs: [EpochRecord],
                 bestEpoch: Int?, bestValidationAccuracy: Double?, test: Metrics?, seconds: Double) {
         self.learningRate = learningRate

@@ -12,6 +12,7 @@ import ScalpelNN
 /// The result is the same computation in a different order: the prefix sees the same inputs
 /// and the same parameters either way.
 public final class TuningSession {
+    /// The fine-tuner every run uses: the model, θ⁰, the options and `alwaysTrained`.
     public let tuner: FineTuner
     /// The target data as images (starting at block 0).
     public let data: RunData
@@ -21,6 +22,7 @@ public final class TuningSession {
     public var blockRuns: BlockRunStore?
     private var cache: [Int: RunData] = [:]
 
+    /// A session on `data`; traps unless `data` starts at block 0 (images).
     public init(tuner: FineTuner, data: RunData, cachesPrefixes: Bool = true) {
         precondition(data.startBlock == 0, "TuningSession: data must start at the input (block 0)")
         self.tuner = tuner
@@ -28,6 +30,7 @@ public final class TuningSession {
         self.cachesPrefixes = cachesPrefixes
     }
 
+    /// The tuner's model.
     public var model: BlockModel { tuner.model }
 
     /// The data for a run that trains only `selection`: advanced past the frozen prefix when
