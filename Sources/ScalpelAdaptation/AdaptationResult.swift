@@ -19,7 +19,8 @@ public struct AdaptationResult: Codable, Sendable {
     public var accuracy: Double
     /// Cumulative accuracy at regular checkpoints (always ending at the full set).
     public var curve: [AccuracyPoint]
-    /// Mean adaptation loss (marginal entropy for MEMO, mean entropy for TENT) over all steps.
+    /// Mean adaptation loss: for MEMO the marginal entropy of the last step on each image, averaged
+    /// over images; for TENT the mean entropy of each batch, averaged over batches.
     public var meanLoss: Double
     /// Wall-clock seconds spent adapting and predicting over the whole set.
     public var seconds: Double

@@ -5,7 +5,7 @@ import ScalpelEngine
 /// meaning of digits and of some clothing classes' orientation cues.
 enum Augment {
     /// Pads each image of `x` [N, C, H, W] by `padding` zeros and crops back at a random offset.
-    static func cropAndFlip(_ x: Tensor, padding: Int = 2, rng: inout RandomGenerator) -> Tensor {
+    static func randomCrop(_ x: Tensor, padding: Int = 2, rng: inout RandomGenerator) -> Tensor {
         let x = x.contiguous()
         let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         var out = [Float](repeating: 0, count: x.count)

@@ -35,7 +35,7 @@ public struct EpochContext {
     public let options: TrainingOptions
     /// The parameters the method may train (the selection).
     public let candidates: Set<String>
-    /// A generator for the method's own sampling (batches it looks at).
+    /// The seed of the method's own sampling (the batches it looks at): the run's seed plus the epoch.
     public let seed: UInt64
 }
 

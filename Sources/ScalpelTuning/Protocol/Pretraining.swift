@@ -57,7 +57,7 @@ public struct Pretrainer {
             for (b, start) in stride(from: 0, to: order.count, by: batchSize).enumerated() {
                 let idx = Array(order[start..<min(order.count, start + batchSize)])
                 var (x, y) = data.batch(idx)
-                if augment { x = Augment.cropAndFlip(x, rng: &rng) }
+                if augment { x = Augment.randomCrop(x, rng: &rng) }
                 optimizer.learningRate = learningRate * 0.5 * (1 + cosf(Float.pi * step / totalSteps))
                 let loss = crossEntropy(model(x), targets: y)
                 model.zeroGrad()

@@ -25,7 +25,7 @@ func trainOneEpoch(_ model: BlockModel, on tune: ExampleSet, options: TrainingOp
     for start in stride(from: 0, to: order.count, by: options.batchSize) {
         let idx = Array(order[start..<min(order.count, start + options.batchSize)])
         var (x, y) = tune.batch(idx)
-        if options.augment && tune.startBlock == 0 { x = Augment.cropAndFlip(x, rng: &rng) }
+        if options.augment && tune.startBlock == 0 { x = Augment.randomCrop(x, rng: &rng) }
         var loss = crossEntropy(model.forward(blocks: blocks, x), targets: y)
         if let r = regularizer?(model) { loss = loss + r }
         forwarded(idx.count)

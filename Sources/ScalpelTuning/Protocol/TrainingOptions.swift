@@ -20,7 +20,8 @@ public struct TrainingOptions: Codable, Sendable, Equatable {
     public var momentum: Float
     /// Whether BatchNorm updates its running statistics while fine-tuning.
     public var batchNorm: BatchNormPolicy
-    /// Random crops (and flips where the data allows) of the training images.
+    /// Random crops of the training images (zero padding of 2, cropped back at a random offset; no
+    /// flips, which would change the meaning of digits and of some clothing classes).
     public var augment: Bool
 
     /// The paper's CIFAR protocol: Adam, weight decay 1e-4, batch 64, 15 epochs, BN in eval mode.
