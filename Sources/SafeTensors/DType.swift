@@ -34,5 +34,6 @@ public enum DType: String, Sendable, CaseIterable, Hashable, CustomStringConvert
         }
     }
 
+    /// The header spelling of the dtype (`"F32"`, `"BF16"`, …), as `rawValue`.
     public var description: String { rawValue }
 }

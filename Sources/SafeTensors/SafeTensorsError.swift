@@ -49,14 +49,17 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Sendable, Equata
     public let path: String
     /// The tensor concerned, when there is one.
     public let tensor: String?
+    /// What is wrong with the file or tensor.
     public let reason: Reason
 
+    /// An error about the file at `path` and, when one is concerned, the tensor named `tensor`.
     public init(path: String, tensor: String? = nil, _ reason: Reason) {
         self.path = path
         self.tensor = tensor
         self.reason = reason
     }
 
+    /// `safetensors file <path>[, tensor "<name>"]: <reason>`, one line naming the file, the tensor and the problem.
     public var description: String {
         var s = "safetensors file \(path)"
         if let tensor { s += ", tensor \"\(tensor)\"" }
@@ -65,6 +68,7 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Sendable, Equata
 }
 
 extension SafeTensorsError.Reason: CustomStringConvertible {
+    /// The problem in words with the offending values (offsets, shape, dtype, names), without the file's name.
     public var description: String {
         switch self {
         case .cannotRead(let message):
