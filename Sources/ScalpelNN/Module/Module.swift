@@ -10,8 +10,11 @@ public enum StoredType: Sendable {
 /// A buffer: module state that is saved with the model but is not trained
 /// (BatchNorm running statistics, `num_batches_tracked`).
 public struct Buffer {
+    /// The buffer's values (Float32 in memory, whatever `storedAs` says).
     public let tensor: Tensor
+    /// How the buffer is written to and read from checkpoints (default Float32).
     public let storedAs: StoredType
+    /// A buffer over `tensor` (shared, not copied), stored in checkpoints as `storedAs`.
     public init(_ tensor: Tensor, storedAs: StoredType = .float32) {
         self.tensor = tensor
         self.storedAs = storedAs
@@ -29,6 +32,7 @@ open class Module {
     /// or `eval()` for the whole tree; `withMode(_:_:)` sets it for a scope.
     public var isTraining: Bool = true
 
+    /// A module with no parameters, buffers or children, in training mode.
     public init() {}
 
     /// Direct sub-modules and their attribute names (`"layer1"`, `"0"`, `"downsample"`).

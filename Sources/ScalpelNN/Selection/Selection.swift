@@ -90,6 +90,7 @@ public enum SelectionError: Error, CustomStringConvertible, Equatable {
     case outOfRange(String, blockCount: Int)
     case empty(String)
 
+    /// One line naming the selection text or term and what is wrong, with what exists (blocks, example names).
     public var description: String {
         switch self {
         case .syntax(let text, let why): "selection '\(text)': \(why)"
