@@ -4,7 +4,9 @@
 /// stored `channelsLast` (physically `[N, H, W, C]`), the layout in which oneDNN's convolution
 /// and batch-norm kernels are fastest; everything a user reads or writes is in logical order.
 public enum MemoryFormat: Sendable, Equatable {
+    /// Row-major in the logical order of `shape` (PyTorch's `contiguous_format`).
     case contiguous
+    /// A 4-D `[N, C, H, W]` tensor stored as `[N, H, W, C]` (PyTorch's `channels_last`).
     case channelsLast
 }
 

@@ -63,6 +63,7 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
 
 /// Errors of model construction and checkpoint loading.
 public enum ModelError: Error, CustomStringConvertible {
+    /// The name is not the raw value of any `Architecture`.
     case unknownArchitecture(String)
 
     /// `unknown architecture '<name>'; expected one of …`, listing every name `build()` accepts.

@@ -18,6 +18,7 @@ import ScalpelEngine
 public final class EfficientNetLite: BlockModel {
     /// The five sizes: (width multiplier, depth multiplier, native resolution, dropout).
     public enum Size: Int, Sendable, CaseIterable {
+        /// Lite0 (224 px) to Lite4 (300 px); the raw value is the size's number.
         case lite0, lite1, lite2, lite3, lite4
 
         /// The width multiplier: stage channels are scaled by it and rounded to multiples of 8 (1.0…1.4).

@@ -12,6 +12,7 @@ import ScalpelEngine
 public final class TorchvisionResNet: BlockModel {
     /// The four depths torchvision builds; the raw value is the depth (18, 34, 50, 101).
     public enum Depth: Int, Sendable, CaseIterable {
+        /// ResNet-18 and -34 (BasicBlocks), ResNet-50 and -101 (Bottlenecks).
         case resnet18 = 18, resnet34 = 34, resnet50 = 50, resnet101 = 101
 
         /// Residual blocks per stage.

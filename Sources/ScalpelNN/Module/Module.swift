@@ -3,7 +3,9 @@ import ScalpelEngine
 /// How a state entry is stored in a checkpoint. Everything is Float32 in memory; PyTorch
 /// stores BatchNorm's `num_batches_tracked` as int64, and so do Scalpel's checkpoints.
 public enum StoredType: Sendable {
+    /// Stored as float32.
     case float32
+    /// Stored as int64 (the values are whole numbers kept as Float in memory).
     case int64
 }
 
