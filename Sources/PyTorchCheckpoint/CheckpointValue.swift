@@ -3,11 +3,15 @@
 public indirect enum CheckpointValue: Sendable {
     /// Python's `None`.
     case none
+    /// A Python `bool`.
     case bool(Bool)
     /// An int (ints wider than 64 bits are `.bytes`, little-endian two's complement).
     case int(Int64)
+    /// A Python `float` (a double).
     case float(Double)
+    /// A Python `str`.
     case string(String)
+    /// A Python `bytes` object, or an int wider than 64 bits (see `.int`).
     case bytes([UInt8])
     /// A tensor, any view already made contiguous.
     case tensor(TorchTensor)

@@ -31,6 +31,7 @@ public struct StateDictOptions: Sendable {
 
     /// Options with the given location and prefix rule.
 
+    /// Options with the given location and prefix rule; both default to `.automatic`.
     public init(location: Location = .automatic, prefix: Prefix = .automatic) {
         self.location = location
         self.prefix = prefix

@@ -11,8 +11,11 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Sendable, Equata
         case fileTooShort(byteCount: Int)
         /// The header length points past the end of the file.
         case headerPastEnd(headerLength: UInt64, fileSize: Int)
+        /// The header bytes are not valid UTF-8.
         case headerNotUTF8
+        /// The header is not valid JSON (the parser's detail, possibly empty).
         case headerNotJSON(String)
+        /// The header is valid JSON but not an object.
         case headerNotObject
         /// `__metadata__` is not an object of strings.
         case invalidMetadata(String)
@@ -20,14 +23,22 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Sendable, Equata
         case missingField(String)
         /// A tensor entry (`field` nil) or one of its fields has the wrong JSON type.
         case wrongType(field: String?, expected: String, found: String)
+        /// A tensor's `dtype` is none of `DType`'s spellings.
         case unknownDType(String)
+        /// A tensor's shape has a negative dimension.
         case negativeDimension(shape: [Int])
         /// The element count of the shape does not fit in an `Int`.
         case shapeTooLarge(shape: [Int])
+        /// A tensor's `data_offsets` begin after they end.
         case offsetsReversed(begin: Int, end: Int)
+        /// A tensor's `data_offsets` reach past the end of the data section.
         case offsetsOutOfBounds(begin: Int, end: Int, dataSize: Int)
+        /// A tensor's bytes overlap another tensor's.
         case overlap(other: String, begin: Int, end: Int, otherBegin: Int, otherEnd: Int)
+        /// A tensor's byte count is not its element count times its dtype's size.
         case byteCountMismatch(dtype: DType, shape: [Int], expected: Int, actual: Int)
+        /// The file holds no tensor of the requested name; `available` are up to 5 names alike
+        /// to it, out of `total`.
         case noSuchTensor(available: [String], total: Int)
         /// The tensor's values cannot be read as the requested type.
         case unsupportedConversion(dtype: DType, to: String)
@@ -49,14 +60,17 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Sendable, Equata
     public let path: String
     /// The tensor concerned, when there is one.
     public let tensor: String?
+    /// What is wrong with the file or tensor.
     public let reason: Reason
 
+    /// An error about the file at `path` and, when one is concerned, the tensor named `tensor`.
     public init(path: String, tensor: String? = nil, _ reason: Reason) {
         self.path = path
         self.tensor = tensor
         self.reason = reason
     }
 
+    /// `safetensors file <path>[, tensor "<name>"]: <reason>`, one line naming the file, the tensor and the problem.
     public var description: String {
         var s = "safetensors file \(path)"
         if let tensor { s += ", tensor \"\(tensor)\"" }
@@ -65,6 +79,7 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Sendable, Equata
 }
 
 extension SafeTensorsError.Reason: CustomStringConvertible {
+    /// The problem in words with the offending values (offsets, shape, dtype, names), without the file's name.
     public var description: String {
         switch self {
         case .cannotRead(let message):

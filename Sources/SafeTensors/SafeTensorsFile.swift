@@ -17,6 +17,7 @@ public struct SafeTensorsFile: Sendable {
         /// as in the header's `data_offsets`.
         public let dataOffsets: Range<Int>
 
+        /// An entry with these fields as given; nothing is checked here (the parser validates entries it reads).
         public init(dtype: DType, shape: [Int], dataOffsets: Range<Int>) {
             self.dtype = dtype
             self.shape = shape

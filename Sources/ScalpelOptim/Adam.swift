@@ -11,16 +11,24 @@ import ScalpelEngine
 /// The last line is PyTorch's order of operations (bias corrections folded into the step
 /// size and the denominator), so results agree with PyTorch to rounding.
 public final class Adam: Optimizer {
+    /// The base step size η (default 1e-3).
     public var learningRate: Float
+    /// Per-tensor multipliers of `learningRate`, keyed by parameter name (1 when absent).
     public var learningRateScale: [String: Float] = [:]
+    /// β₁, the decay rate of the first-moment (mean) estimate m (default 0.9).
     public let beta1: Float
+    /// β₂, the decay rate of the second-moment estimate v (default 0.999).
     public let beta2: Float
+    /// ε, added to the bias-corrected √v in the denominator (default 1e-8).
     public let epsilon: Float
+    /// λ, the weight decay: L2 added to the gradient (Adam) or decoupled (AdamW) per `decoupled` (default 0).
     public let weightDecay: Float
     /// Decoupled weight decay (AdamW) instead of L2 in the gradient (Adam).
     public let decoupled: Bool
     private var state: [String: SlotState] = [:]
 
+    /// An Adam optimizer (AdamW when `decoupled`) with PyTorch's defaults; the hyperparameters are not
+    /// validated (a β of 1 makes the bias correction divide by zero).
     public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
                 weightDecay: Float = 0, decoupled: Bool = false) {
         self.learningRate = learningRate
@@ -38,6 +46,8 @@ public final class Adam: Optimizer {
              decoupled: true)
     }
 
+    /// One Adam(W) step, as in the type's comment, for each parameter with a gradient; moments and the
+    /// step count t are created on a tensor's first step and kept under its name.
     public func step(_ parameters: [(String, Tensor)]) {
         for (name, p) in parameters {
             guard let gradTensor = p.grad else { continue }
@@ -74,6 +84,7 @@ public final class Adam: Optimizer {
         }
     }
 
+    /// Forgets every tensor's moments and step count (the next step is t = 1 again).
     public func resetState() { state = [:] }
 }
 

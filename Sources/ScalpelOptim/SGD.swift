@@ -7,13 +7,20 @@ import ScalpelEngine
 ///     d ← g + μ·b (Nesterov) or b        (d = g when μ = 0)
 ///     θ ← θ − η·d
 public final class SGD: Optimizer {
+    /// The base step size η (no default: as PyTorch, it must be given).
     public var learningRate: Float
+    /// Per-tensor multipliers of `learningRate`, keyed by parameter name (1 when absent).
     public var learningRateScale: [String: Float] = [:]
+    /// μ, the momentum (default 0: plain SGD, no buffer kept).
     public let momentum: Float
+    /// λ, the L2 weight decay added to the gradient (default 0).
     public let weightDecay: Float
+    /// Whether the step uses Nesterov momentum (d = g + μ·b).
     public let nesterov: Bool
     private var state: [String: SlotState] = [:]
 
+    /// An SGD optimizer with these hyperparameters; Nesterov requires `momentum > 0` (a precondition).
+    /// Other values are not validated.
     public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
         precondition(!nesterov || momentum > 0, "SGD: Nesterov momentum needs momentum > 0")
         self.learningRate = learningRate
@@ -22,6 +29,8 @@ public final class SGD: Optimizer {
         self.nesterov = nesterov
     }
 
+    /// One SGD step, as in the type's comment, for each parameter with a gradient; the momentum
+    /// buffer b is created on a tensor's first step and kept under its name.
     public func step(_ parameters: [(String, Tensor)]) {
         for (name, p) in parameters {
             guard let gradTensor = p.grad else { continue }
@@ -49,5 +58,6 @@ public final class SGD: Optimizer {
         }
     }
 
+    /// Forgets every momentum buffer (the next step starts b from g again).
     public func resetState() { state = [:] }
 }

@@ -1,5 +1,7 @@
 /// Whether operations are recorded for autodiff (`torch.no_grad()` turns it off).
 public enum GradMode {
+    /// Whether operations on the current task record a graph (default `true`); bind it with
+    /// `GradMode.$isEnabled.withValue(_:)`, or use `withNoGrad(_:)`.
     @TaskLocal public static var isEnabled: Bool = true
 }
 

@@ -18,6 +18,7 @@ extension Tensor {
         parallelFor(count) { r in for i in r { p[i] += q[i] } }
     }
 
+    /// Elementwise sum with broadcasting: z = a + b; ∂a = g, ∂b = g, each summed back to its own shape.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let out = broadcastMap(a, b, Add())
         recordOp("add", out, [a, b]) { g, needs in
@@ -26,6 +27,7 @@ extension Tensor {
         return out
     }
 
+    /// Elementwise difference with broadcasting: z = a − b; ∂a = g, ∂b = −g, each summed back to its own shape.
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let out = broadcastMap(a, b, Sub())
         recordOp("sub", out, [a, b]) { g, needs in
@@ -34,6 +36,7 @@ extension Tensor {
         return out
     }
 
+    /// Elementwise product with broadcasting: z = a·b; ∂a = g·b, ∂b = g·a, each summed back to its own shape.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         let out = broadcastMap(a, b, Mul())
         recordOp("mul", out, [a, b]) { g, needs in
@@ -43,6 +46,8 @@ extension Tensor {
         return out
     }
 
+    /// Elementwise quotient with broadcasting: z = a/b; ∂a = g/b, ∂b = −g·a/b², each summed back to its
+    /// own shape. Division by zero follows IEEE 754 (±inf or NaN); nothing is checked.
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let out = broadcastMap(a, b, Div())
         recordOp("div", out, [a, b]) { g, needs in
@@ -52,28 +57,36 @@ extension Tensor {
         return out
     }
 
+    /// Elementwise negation: z = −a; ∂a = −g.
     public static prefix func - (a: Tensor) -> Tensor {
         let out = unaryMap(a, Negate())
         recordOp("neg", out, [a]) { g, _ in [unaryMap(g, Negate())] }
         return out
     }
 
+    /// Adds the scalar `s` to every element: z = a + s; ∂a = g.
     public static func + (a: Tensor, s: Float) -> Tensor {
         let out = unaryMap(a, AddScalar(s: s))
         recordOp("add_scalar", out, [a]) { g, _ in [g] }
         return out
     }
 
+    /// Subtracts the scalar `s` from every element: z = a − s; ∂a = g.
     public static func - (a: Tensor, s: Float) -> Tensor { a + (-s) }
+    /// Adds the scalar `s` to every element: z = s + a; ∂a = g.
     public static func + (s: Float, a: Tensor) -> Tensor { a + s }
+    /// The scalar `s` minus every element: z = s − a; ∂a = −g.
     public static func - (s: Float, a: Tensor) -> Tensor { (-a) + s }
 
+    /// Multiplies every element by the scalar `s`: z = s·a; ∂a = s·g.
     public static func * (a: Tensor, s: Float) -> Tensor {
         let out = unaryMap(a, MulScalar(s: s))
         recordOp("mul_scalar", out, [a]) { g, _ in [unaryMap(g, MulScalar(s: s))] }
         return out
     }
 
+    /// Multiplies every element by the scalar `s`: z = s·a; ∂a = s·g.
     public static func * (s: Float, a: Tensor) -> Tensor { a * s }
+    /// Divides every element by the scalar `s`, computed as a·(1/s): z = a/s; ∂a = g/s.
     public static func / (a: Tensor, s: Float) -> Tensor { a * (1 / s) }
 }

@@ -10,14 +10,18 @@
 
 /// What a fused inference convolution does after the convolution: add a residual, then ReLU.
 public struct ConvEpilogue: Hashable, Sendable, CustomStringConvertible {
+    /// Whether a residual tensor (of the output's shape) is added to the convolution's output.
     public var residual: Bool
+    /// Whether ReLU is applied last (after the residual, when there is one).
     public var relu: Bool
 
+    /// An epilogue that adds a residual when `residual` and then applies ReLU when `relu`.
     public init(residual: Bool, relu: Bool) {
         self.residual = residual
         self.relu = relu
     }
 
+    /// `epilogue(residual: …, relu: …)`, for plan-cache keys and logs.
     public var description: String { "epilogue(residual: \(residual), relu: \(relu))" }
 }
 

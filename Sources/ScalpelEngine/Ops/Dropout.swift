@@ -6,6 +6,8 @@
 /// y = x (the same tensor). The mask comes from Scalpel's seeded generator, so a seed
 /// reproduces it; it is not PyTorch's mask.
 extension Tensor {
+    /// Inverted dropout of each element with probability `p` in [0, 1] (a precondition) when
+    /// `training`; draws one value from `rng` per element only when it drops (training and p > 0).
     public func dropout(probability p: Float, training: Bool, using rng: inout RandomGenerator) -> Tensor {
         precondition(p >= 0 && p <= 1, "dropout: probability \(p) outside [0, 1]")
         guard training && p > 0 else { return self }
@@ -23,6 +25,8 @@ extension Tensor {
 ///   y[n, …] = x[n, …] · m[n] / (1 − p),  m[n] ~ Bernoulli(1 − p);  ∂x[n, …] = g[n, …] · m[n] / (1 − p).
 /// Outside training mode, or with p = 0, y = x.
 extension Tensor {
+    /// Drops whole samples (along axis 0) with probability `p` in [0, 1) (a precondition) when
+    /// `training`; draws `shape[0]` values from `rng` only when it drops. A rank-0 tensor is returned as is.
     public func dropSamples(probability p: Float, training: Bool, using rng: inout RandomGenerator) -> Tensor {
         precondition(p >= 0 && p < 1, "dropSamples: probability \(p) outside [0, 1)")
         guard training && p > 0, rank >= 1 else { return self }

@@ -18,8 +18,11 @@
 
 /// Zero padding added on each side of the two spatial dimensions.
 public struct ConvPadding: Hashable, Sendable, CustomStringConvertible {
+    /// Rows of zeros added above (`top`) and below (`bottom`), columns added left and right; each ≥ 0
+    /// for a convolution (not checked here).
     public var top, left, bottom, right: Int
 
+    /// Padding with the given number of zero rows/columns on each side.
     public init(top: Int, left: Int, bottom: Int, right: Int) {
         (self.top, self.left, self.bottom, self.right) = (top, left, bottom, right)
     }
@@ -45,6 +48,7 @@ public struct ConvPadding: Hashable, Sendable, CustomStringConvertible {
     /// p when every side pads p, else nil.
     public var symmetricValue: Int? { top == left && left == bottom && bottom == right ? top : nil }
 
+    /// `pad(t… l… b… r…)`, the four sides in that order.
     public var description: String { "pad(t\(top) l\(left) b\(bottom) r\(right))" }
 }
 

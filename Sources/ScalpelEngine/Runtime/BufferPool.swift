@@ -13,6 +13,7 @@ import Synchronization
 /// one AVX-512 vector). Sizes are rounded up so nearby sizes share lists; the pool keeps at
 /// most `limitBytes` idle and frees the excess.
 public final class BufferPool: Sendable {
+    /// The pool every tensor allocates from (6 GiB idle limit).
     public static let shared = BufferPool()
 
     private struct State {
@@ -25,6 +26,7 @@ public final class BufferPool: Sendable {
     /// Upper bound on idle cached bytes.
     public let limitBytes: Int
 
+    /// A pool keeping at most `limitBytes` bytes of idle buffers (default 6 GiB).
     public init(limitBytes: Int = 6 << 30) { self.limitBytes = limitBytes }
 
     /// Rounds a float count up to the pool's size class.
@@ -85,6 +87,7 @@ public final class BufferPool: Sendable {
         state.withLock { ($0.liveBytes, $0.peakLiveBytes, $0.idleBytes) }
     }
 
+    /// Sets the peak of live bytes to the bytes live now, so `statistics` reports the peak from here on.
     public func resetPeak() { state.withLock { $0.peakLiveBytes = $0.liveBytes } }
 }
 

@@ -18,8 +18,12 @@ extension Engine {
 
 /// An engine setting from the environment that is not valid.
 public struct EngineSettingError: Error, CustomStringConvertible, Equatable {
+    /// The environment variable that was read (`SCALPEL_THREADS`).
     public let variable: String
+    /// Its value as found.
     public let value: String
+    /// What a valid value looks like (`an integer in 1...1024`).
     public let expected: String
+    /// `VARIABLE='value': expected …`.
     public var description: String { "\(variable)='\(value)': expected \(expected)" }
 }

@@ -6,6 +6,8 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
     private var s0, s1, s2, s3: UInt64
     private var spareNormal: Float?
 
+    /// A generator whose 256-bit state is expanded from `seed` by SplitMix64; any seed (0 too) is valid,
+    /// and equal seeds give equal streams.
     public init(seed: UInt64) {
         var sm = seed
         func splitMix() -> UInt64 {
@@ -18,6 +20,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
     }
 
+    /// The next 64 random bits (xoshiro256** step).
     public mutating func next() -> UInt64 {
         let result = rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17

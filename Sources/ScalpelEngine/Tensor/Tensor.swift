@@ -4,7 +4,9 @@
 /// stored `channelsLast` (physically `[N, H, W, C]`), the layout in which oneDNN's convolution
 /// and batch-norm kernels are fastest; everything a user reads or writes is in logical order.
 public enum MemoryFormat: Sendable, Equatable {
+    /// Row-major in the logical order of `shape` (PyTorch's `contiguous_format`).
     case contiguous
+    /// A 4-D `[N, C, H, W]` tensor stored as `[N, H, W, C]` (PyTorch's `channels_last`).
     case channelsLast
 }
 
@@ -29,6 +31,7 @@ public final class Tensor {
 
     /// The number of elements.
     public var count: Int { storage.count }
+    /// The number of dimensions (0 for a scalar).
     public var rank: Int { shape.count }
     /// Whether this tensor is a leaf of the graph (not produced by a recorded operation).
     public var isLeaf: Bool { gradFn == nil }
@@ -70,10 +73,12 @@ public final class Tensor {
         self.requiresGrad = requiresGrad
     }
 
+    /// A contiguous tensor of the given shape filled with 0.
     public static func zeros(_ shape: [Int], requiresGrad: Bool = false) -> Tensor {
         Tensor(repeating: 0, shape: shape, requiresGrad: requiresGrad)
     }
 
+    /// A contiguous tensor of the given shape filled with 1.
     public static func ones(_ shape: [Int], requiresGrad: Bool = false) -> Tensor {
         Tensor(repeating: 1, shape: shape, requiresGrad: requiresGrad)
     }
@@ -157,6 +162,7 @@ public final class Tensor {
 }
 
 extension Tensor: CustomStringConvertible {
+    /// `Tensor(shape: …[, channelsLast], [v0, v1, …])`: the shape and the first 8 values in logical order.
     public var description: String {
         let values = toArray()
         let shown = values.prefix(8).map { "\($0)" }.joined(separator: ", ")

@@ -17,12 +17,18 @@ extension Checkpoint {
 
 /// A checkpoint tensor holding a value no model state may hold.
 public struct CheckpointValueError: Error, CustomStringConvertible, Equatable {
+    /// The checkpoint or patch file that holds the tensor.
     public let path: String
+    /// The tensor's `state_dict` name.
     public let tensor: String
+    /// The flat index of the first offending value (logical row-major order).
     public let index: Int
+    /// The offending value (NaN, ±inf, or a negative running variance).
     public let value: Float
+    /// What the value should have been (`a finite number`, `a variance ≥ 0`).
     public let expected: String
 
+    /// `<path>: tensor '<name>' holds <value> at index <i>; expected <what>`.
     public var description: String {
         "\(path): tensor '\(tensor)' holds \(value) at index \(index); expected \(expected)"
     }

@@ -77,16 +77,25 @@ extension Checkpoint {
 
 /// A checkpoint that does not fit the model: every problem at once.
 public struct CheckpointError: Error, CustomStringConvertible {
+    /// A tensor present in both the model and the file, with different shapes.
     public struct ShapeMismatch: Sendable, Equatable {
+        /// The tensor's `state_dict` name.
         public let name: String
+        /// The shape in the model.
         public let expected: [Int]
+        /// The shape in the checkpoint.
         public let found: [Int]
     }
+    /// The checkpoint file.
     public let path: String
+    /// Names the model has and the file lacks (a missing `num_batches_tracked` is not listed).
     public var missing: [String] = []
+    /// Names the file has and the model lacks, in the file's order.
     public var unexpected: [String] = []
+    /// Names whose shapes differ, in `state_dict` order.
     public var shapeMismatches: [ShapeMismatch] = []
 
+    /// An error about `path` with no problem listed yet (one that lists none is never thrown).
     public init(path: String) { self.path = path }
 
     /// How many names of each list the description shows.
@@ -98,6 +107,8 @@ public struct CheckpointError: Error, CustomStringConvertible {
 
     var isEmpty: Bool { missing.isEmpty && unexpected.isEmpty && shapeMismatches.isEmpty }
 
+    /// A first line naming the file, then one line each for missing keys, unexpected keys and shape
+    /// mismatches, showing at most 12 names per list and saying how many more there are.
     public var description: String {
         var lines = ["\(path): checkpoint does not match the model"]
         if !missing.isEmpty { lines.append("  missing keys (\(missing.count)): \(Self.shortened(missing))") }

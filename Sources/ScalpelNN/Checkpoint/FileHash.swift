@@ -24,6 +24,7 @@ public struct SHA256Hasher: Sendable {
     /// Message length so far, in bytes.
     private var length: UInt64 = 0
 
+    /// A hasher that has been fed nothing (the initial SHA-256 state).
     public init() { pending.reserveCapacity(64) }
 
     /// Feeds bytes.
@@ -149,8 +150,11 @@ public enum FileHash {
 
 /// A file that could not be read for hashing.
 public struct FileHashError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The file that could not be opened or read.
     public let path: String
+    /// The system's message (`strerror`).
     public let reason: String
+    /// `<path>: cannot read for hashing: <reason>`.
     public var description: String { "\(path): cannot read for hashing: \(reason)" }
 }
 

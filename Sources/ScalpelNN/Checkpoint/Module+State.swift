@@ -2,9 +2,13 @@ import ScalpelEngine
 
 /// One entry of a model's state: a parameter or a buffer under its PyTorch name.
 public struct StateEntry {
+    /// The full dotted `state_dict` name (`layer1.0.bn1.running_mean`).
     public let name: String
+    /// The module's own tensor (not a copy): loading writes into it.
     public let tensor: Tensor
+    /// How the entry is stored in checkpoints (`int64` for `num_batches_tracked`, else Float32).
     public let storedAs: StoredType
+    /// Whether the entry is a parameter (trainable) rather than a buffer.
     public let isParameter: Bool
 }
 

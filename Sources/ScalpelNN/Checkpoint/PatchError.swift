@@ -21,6 +21,8 @@ public enum PatchError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The patch path is the base checkpoint's.
     case wouldOverwriteBase(path: String)
 
+    /// A message naming the file(s) and the problem; a hash mismatch gives both hashes and the base's
+    /// recorded file name, a misfit lists every unknown tensor and shape mismatch.
     public var description: String {
         switch self {
         case .baseMismatch(let patch, let base, let name, let expected, let found):

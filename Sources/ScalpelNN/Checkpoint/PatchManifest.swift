@@ -32,6 +32,8 @@ public struct PatchManifest: Codable, Sendable, Equatable {
     /// The Scalpel version that made the patch.
     public let scalpelVersion: String
 
+    /// A manifest with these fields, stored as given (nothing is validated here); the format version and
+    /// Scalpel version default to the current ones.
     public init(formatVersion: Int = Patch.formatVersion, baseSHA256: String, baseFileName: String,
                 baseArchitecture: String, selection: String, method: String, hyperparameters: [String: String],
                 metrics: [String: Double], tensors: [String], batchNormStatistics: Bool, createdAt: String,

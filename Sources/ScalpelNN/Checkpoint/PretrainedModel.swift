@@ -5,10 +5,13 @@ import SafeTensors
 /// file's metadata (`scalpel.architecture`, `scalpel.width`, `scalpel.in_channels`,
 /// `scalpel.classes`, `scalpel.image_size`), then the weights are loaded.
 public struct PretrainedModel {
+    /// The rebuilt model with the checkpoint's weights loaded.
     public let model: BlockModel
+    /// The architecture, input channels, classes, width and image size the model was built with.
     public let configuration: ModelConfiguration
     /// The checkpoint's `__metadata__`.
     public let metadata: [String: String]
+    /// The checkpoint file the model was loaded from, as given.
     public let path: String
 
     /// Opens `path` and builds its model. Entries missing from the metadata come, in this order,
@@ -73,6 +76,7 @@ public struct PretrainedModel {
 
 /// A checkpoint whose model cannot be rebuilt.
 public struct PretrainedModelError: Error, CustomStringConvertible {
+    /// `<path>: <what is missing or invalid>`, naming the metadata key or what was expected.
     public let description: String
     init(path: String, _ message: String) { description = "\(path): \(message)" }
 }

@@ -7,13 +7,19 @@ import ScalpelEngine
 /// mode it uses the running statistics. Which mode BN runs in during fine-tuning is the
 /// `BatchNormPolicy` (`train(batchNorm:)`), independent of which parameters train.
 public final class BatchNorm2d: Module {
+    /// γ, the per-channel scale `[C]` (state name `weight`; initialized to 1; trainable).
     public let weight: Tensor
+    /// β, the per-channel shift `[C]` (state name `bias`; initialized to 0; trainable).
     public let bias: Tensor
+    /// The running per-channel mean `[C]` (buffer `running_mean`; starts at 0), used in evaluation mode.
     public let runningMean: Tensor
+    /// The running per-channel unbiased variance `[C]` (buffer `running_var`; starts at 1), used in evaluation mode.
     public let runningVar: Tensor
+    /// The number of training-mode forward passes, a scalar (buffer `num_batches_tracked`, stored as int64).
     public let numBatchesTracked: Tensor
     /// Weight of the current batch in the running statistics (PyTorch's `momentum`).
     public var momentum: Float
+    /// ε, added to the variance before the square root (default 1e-5).
     public let eps: Float
     /// Test-time prior strength N (MEMO's BatchNorm adaptation; Schneider et al. 2020). When set,
     /// evaluation mode normalizes a batch of B images with its own statistics mixed into the
@@ -22,6 +28,8 @@ public final class BatchNorm2d: Module {
     /// autodiff and the running statistics are not changed. nil or +∞: plain evaluation mode.
     public var testTimePrior: Float?
 
+    /// A BatchNorm over `channels` channels with γ = 1, β = 0, running mean 0 and variance 1, in training
+    /// mode; `momentum` and `eps` as PyTorch's defaults (0.1, 1e-5). Nothing is validated.
     public init(_ channels: Int, momentum: Float = 0.1, eps: Float = 1e-5) {
         weight = Tensor.ones([channels], requiresGrad: true)
         bias = Tensor.zeros([channels], requiresGrad: true)
@@ -32,8 +40,10 @@ public final class BatchNorm2d: Module {
         self.eps = eps
     }
 
+    /// `weight` (γ) and `bias` (β).
     public override func ownParameters() -> [(String, Tensor)] { [("weight", weight), ("bias", bias)] }
 
+    /// `running_mean`, `running_var` and `num_batches_tracked` (int64 in checkpoints), PyTorch's names.
     public override func ownBuffers() -> [(String, Buffer)] {
         [("running_mean", Buffer(runningMean)), ("running_var", Buffer(runningVar)),
          ("num_batches_tracked", Buffer(numBatchesTracked, storedAs: .int64))]

@@ -5,8 +5,11 @@ import ScalpelEngine
 /// padding computed from each input's size (EfficientNet's `Conv2dStaticSamePadding` at the
 /// size it was built for).
 public final class Conv2d: Module {
+    /// The filters `[out, in/groups, kH, kW]` (state name `weight`; trainable).
     public let weight: Tensor
+    /// The per-output-channel bias `[out]` (state name `bias`), nil when built with `bias: false` (the default).
     public let bias: Tensor?
+    /// The step between output positions, the same along height and width.
     public let stride: Int
     /// Zero padding on every side (unused with `tensorFlowSamePadding`).
     public let padding: Int
@@ -32,6 +35,7 @@ public final class Conv2d: Module {
         self.padding = padding
     }
 
+    /// `weight`, then `bias` when there is one.
     public override func ownParameters() -> [(String, Tensor)] {
         [("weight", weight)] + (bias.map { [("bias", $0)] } ?? [])
     }
@@ -47,6 +51,8 @@ public final class Conv2d: Module {
                                kernelWidth: weight.shape[3], stride: stride)
     }
 
+    /// Convolves `x` `[N, in, H, W]` into `[N, out, OH, OW]` with this layer's weight, bias, stride and padding
+    /// (`conv2d` when dense and symmetrically padded, else `groupedConv2d`; their comments give the math).
     public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, weight: weight, bias: bias) }
 
     /// This layer's convolution with other weights (e.g. a BatchNorm folded in).

@@ -26,6 +26,8 @@ func convBatchNorm(_ conv: Conv2d, _ bn: BatchNorm2d, _ x: Tensor, residual: Ten
 /// environment sets `SCALPEL_FUSION=off`. Off, every op runs on its own: for comparisons
 /// (`scalpel bench model`) and to rule the fusion out when debugging.
 public enum InferenceFusion {
+    /// Whether the fusion is on for the current task (default: not `SCALPEL_FUSION=off`, read once);
+    /// bind it for a scope with `InferenceFusion.$isEnabled.withValue(_:)`.
     @TaskLocal public static var isEnabled: Bool = getenv("SCALPEL_FUSION").map { String(cString: $0) } != "off"
 }
 

@@ -28,18 +28,25 @@ public enum Activation: String, Sendable, CaseIterable {
 /// Convolution → BatchNorm → activation, as torchvision's `Conv2dNormActivation`: children
 /// named `0` (the convolution) and `1` (the BatchNorm); the activation has no parameters.
 public final class ConvNormActivation: Module {
+    /// The convolution (child `0`).
     public let conv: Conv2d
+    /// The BatchNorm after it (child `1`).
     public let bn: BatchNorm2d
+    /// The activation applied last (no parameters, so not a child).
     public let activation: Activation
 
+    /// A unit made of the given convolution and BatchNorm (their channel counts are not checked here).
     public init(conv: Conv2d, bn: BatchNorm2d, activation: Activation) {
         self.conv = conv
         self.bn = bn
         self.activation = activation
     }
 
+    /// `0` (the convolution) and `1` (the BatchNorm), as torchvision's `Conv2dNormActivation` names them.
     public override func children() -> [(String, Module)] { [("0", conv), ("1", bn)] }
 
+    /// activation(bn(conv(x))); the BatchNorm folds into the convolution when nothing needs a gradient and
+    /// it is in plain evaluation mode (see `convBatchNorm`).
     public func callAsFunction(_ x: Tensor) -> Tensor { convBatchNorm(conv, bn, x, activation: activation) }
 }
 

@@ -5,7 +5,9 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
     /// `resnet26` (also `resnet8/14/20/32`), `resnet18/34/50/101`, `efficientnet-lite0`…`4`,
     /// `mobilenet_v2`, `vit`, `vit_b_16` (torchvision's names; `vit_tv_tiny` its tiny twin), `mlp2`.
     public var architecture: String
+    /// Channels of the input images (3 for RGB, 1 for grayscale; default 3).
     public var inChannels: Int
+    /// The number of classes, i.e. of output logits (default 10).
     public var classes: Int
     /// Width multiplier k of the CIFAR ResNets (16k, 32k, 64k channels).
     public var width: Int
@@ -14,6 +16,8 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
     /// Seed of the random initialization.
     public var seed: UInt64
 
+    /// A configuration with these values (defaults: 3 channels, 10 classes, width 1, 32×32 images, seed 0);
+    /// nothing is checked here: `validate(path:)` checks the sizes and `build()` the architecture name.
     public init(architecture: String, inChannels: Int = 3, classes: Int = 10, width: Int = 1, imageSize: Int = 32,
                 seed: UInt64 = 0) {
         self.architecture = architecture
@@ -59,8 +63,10 @@ public struct ModelConfiguration: Sendable, Equatable, Codable {
 
 /// Errors of model construction and checkpoint loading.
 public enum ModelError: Error, CustomStringConvertible {
+    /// The name is not the raw value of any `Architecture`.
     case unknownArchitecture(String)
 
+    /// `unknown architecture '<name>'; expected one of …`, listing every name `build()` accepts.
     public var description: String {
         switch self {
         case .unknownArchitecture(let a):

@@ -143,6 +143,8 @@ public enum ArchitectureDetectionError: Error, CustomStringConvertible, Equatabl
     /// Names and shapes that cannot be read.
     case malformed(String)
 
+    /// One line saying what was found (some tensor names, the candidate families or the unsupported size)
+    /// and that the architecture must be chosen explicitly.
     public var description: String {
         switch self {
         case .unrecognized(let sample):

@@ -1,16 +1,25 @@
 /// The architectures Scalpel builds: a closed set, spelled at the edges (flags, specifications,
 /// checkpoint metadata, databases) by its raw value and parsed with `init(parsing:)`.
 public enum Architecture: String, CaseIterable, Codable, Sendable {
+    /// The paper's CIFAR ResNets (``CIFARResNet``), 8 to 32 layers; `resnet26` is the paper's.
     case resnet8, resnet14, resnet20, resnet26, resnet32
+    /// torchvision's ImageNet ResNets (``TorchvisionResNet``).
     case resnet18, resnet34, resnet50, resnet101
+    /// EfficientNet-Lite0 and -Lite1 (``EfficientNetLite``).
     case efficientNetLite0 = "efficientnet-lite0", efficientNetLite1 = "efficientnet-lite1"
+    /// EfficientNet-Lite2 and -Lite3.
     case efficientNetLite2 = "efficientnet-lite2", efficientNetLite3 = "efficientnet-lite3"
+    /// EfficientNet-Lite4.
     case efficientNetLite4 = "efficientnet-lite4"
+    /// torchvision's MobileNetV2 (``MobileNetV2``).
     case mobileNetV2 = "mobilenet_v2"
+    /// The timm-named ViT (``VisionTransformer``) with its default width, depth and heads (192, 12, 3).
     case vit
+    /// The same model as `vit`, under another name.
     case vitTiny = "vit-tiny"
     /// torchvision's `vit_b_16` and its tiny twin for tests (``TorchvisionViT``).
     case vitB16 = "vit_b_16", vitTorchvisionTiny = "vit_tv_tiny"
+    /// The paper's two-layer network (``TwoLayerNetwork``).
     case mlp2
 
     /// Parses a name as written in a flag, a specification or a checkpoint's metadata; throws
@@ -24,12 +33,17 @@ public enum Architecture: String, CaseIterable, Codable, Sendable {
     public enum Family: Sendable, Equatable {
         /// The paper's CIFAR ResNet of `depth` = 6n + 2 layers (n blocks per stage).
         case cifarResNet(depth: Int)
+        /// A torchvision ResNet of this depth.
         case torchvisionResNet(TorchvisionResNet.Depth)
+        /// An EfficientNet-Lite of this size.
         case efficientNetLite(EfficientNetLite.Size)
+        /// torchvision's MobileNetV2.
         case mobileNetV2
+        /// The timm-named ViT with its default width, depth and heads.
         case visionTransformer
         /// A ViT with torchvision's names, of these sizes (the image size set by the configuration).
         case torchvisionViT(TorchvisionViT.Configuration)
+        /// The two-layer network of the paper's analysis.
         case twoLayerNetwork
     }
 

@@ -18,12 +18,16 @@ import ScalpelEngine
 public final class EfficientNetLite: BlockModel {
     /// The five sizes: (width multiplier, depth multiplier, native resolution, dropout).
     public enum Size: Int, Sendable, CaseIterable {
+        /// Lite0 (224 px) to Lite4 (300 px); the raw value is the size's number.
         case lite0, lite1, lite2, lite3, lite4
 
+        /// The width multiplier: stage channels are scaled by it and rounded to multiples of 8 (1.0…1.4).
         public var width: Double { [1.0, 1.0, 1.1, 1.2, 1.4][rawValue] }
+        /// The depth multiplier: the repeats of stages 2–6 are scaled by it and rounded up (1.0…1.8).
         public var depth: Double { [1.0, 1.1, 1.2, 1.4, 1.8][rawValue] }
         /// The input size the published weights were trained at.
         public var resolution: Int { [224, 240, 260, 280, 300][rawValue] }
+        /// The dropout before the classifier of the published model (0.2 for Lite0–1, 0.3 for Lite2–4).
         public var dropout: Float { [0.2, 0.2, 0.3, 0.3, 0.3][rawValue] }
     }
 
@@ -37,10 +41,15 @@ public final class EfficientNetLite: BlockModel {
                              Stage(repeats: 4, kernel: 5, stride: 2, expansion: 6, input: 112, output: 192),
                              Stage(repeats: 1, kernel: 3, stride: 1, expansion: 6, input: 192, output: 320)]
 
+    /// Which of Lite0…Lite4 this is.
     public let size: Size
+    /// The 3×3 stride-2 stem convolution to 32 channels ("same" padding, no bias) (`_conv_stem`) and its BatchNorm (`_bn0`).
     public let convStem: Conv2d, bn0: BatchNorm2d
+    /// The MBConv blocks of all seven stages in order (`_blocks.0`, `_blocks.1`, …).
     public let mbBlocks: ModuleList<MBConvBlock>
+    /// The 1×1 head convolution to 1280 channels (`_conv_head`) and its BatchNorm (`_bn1`).
     public let convHead: Conv2d, bn1: BatchNorm2d
+    /// The classifier, 1280 features → `classes` logits (`_fc`).
     public let fc: Linear
     /// `_blocks` index ranges of the seven stages.
     public let stageRanges: [Range<Int>]
@@ -105,19 +114,25 @@ public final class EfficientNetLite: BlockModel {
     /// The package's `round_repeats`: ⌈d·r⌉.
     static func roundRepeats(_ r: Int, _ d: Double) -> Int { Int((d * Double(r)).rounded(.up)) }
 
+    /// `efficientnet-lite0` … `efficientnet-lite4`.
     public override var architecture: String { "efficientnet-lite\(size.rawValue)" }
 
+    /// `_conv_stem`, `_bn0`, `_blocks`, `_conv_head`, `_bn1`, `_fc`, the package's names and order.
     public override func children() -> [(String, Module)] {
         [("_conv_stem", convStem), ("_bn0", bn0), ("_blocks", mbBlocks), ("_conv_head", convHead), ("_bn1", bn1),
          ("_fc", fc)]
     }
 
+    /// `stem`, `block1`…`block7` (one per stage), `head`, `last`.
     public override var blocks: [Block] {
         [Block("stem", modules: ["_conv_stem", "_bn0"])]
             + stageRanges.enumerated().map { s, r in Block("block\(s + 1)", modules: r.map { "_blocks.\($0)" }) }
             + [Block("head", modules: ["_conv_head", "_bn1"]), Block("last", modules: ["_fc"])]
     }
 
+    /// Block 0: relu6(bn0(conv_stem(x))); 1…7: the stage's MBConv blocks (with drop-connect in training mode);
+    /// 8: relu6(bn1(conv_head(x))); last: global average pooling, dropout (training mode), then `_fc`.
+    /// Dropout and drop-connect draw from `rng`.
     public override func forward(block index: Int, _ x: Tensor) -> Tensor {
         switch index {
         case 0: return convBatchNorm(convStem, bn0, x, activation: .relu6)
@@ -141,9 +156,13 @@ public final class EfficientNetLite: BlockModel {
 /// (stride s, "same" padding) → BN → ReLU6, 1×1 projection → BN, plus the input when s = 1
 /// and the channels agree (then dropped per sample at the drop-connect rate in training).
 public final class MBConvBlock: Module {
+    /// The 1×1 expansion convolution (`_expand_conv`) and its BatchNorm (`_bn0`); nil when the expansion is 1.
     public let expandConv: Conv2d?, bn0: BatchNorm2d?
+    /// The k×k depthwise convolution (`_depthwise_conv`, "same" padding, the block's stride) and its BatchNorm (`_bn1`).
     public let depthwiseConv: Conv2d, bn1: BatchNorm2d
+    /// The 1×1 projection convolution (`_project_conv`) and its BatchNorm (`_bn2`), no activation after.
     public let projectConv: Conv2d, bn2: BatchNorm2d
+    /// Whether the input is added to the output: stride 1 and equal input and output channels.
     public let hasSkip: Bool
 
     init(_ input: Int, _ output: Int, kernel: Int, stride: Int, expansion: Int, rng: inout RandomGenerator) {
@@ -162,12 +181,15 @@ public final class MBConvBlock: Module {
         hasSkip = stride == 1 && input == output
     }
 
+    /// `_expand_conv` and `_bn0` (when the expansion is not 1), `_depthwise_conv`, `_bn1`, `_project_conv`, `_bn2`.
     public override func children() -> [(String, Module)] {
         var out: [(String, Module)] = []
         if let expandConv, let bn0 { out += [("_expand_conv", expandConv), ("_bn0", bn0)] }
         return out + [("_depthwise_conv", depthwiseConv), ("_bn1", bn1), ("_project_conv", projectConv), ("_bn2", bn2)]
     }
 
+    /// The block on `x`; with a skip and `dropConnectRate` > 0 the branch is dropped per sample at that rate
+    /// (drawing from `rng`) before the input is added. The rate is applied whenever it is > 0: pass 0 outside training.
     public func callAsFunction(_ x: Tensor, dropConnectRate: Float, rng: inout RandomGenerator) -> Tensor {
         var h = x
         if let expandConv, let bn0 { h = convBatchNorm(expandConv, bn0, h, activation: .relu6) }

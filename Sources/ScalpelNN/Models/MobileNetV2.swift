@@ -22,10 +22,13 @@ public final class MobileNetV2: BlockModel {
     static let settings: [(t: Int, c: Int, n: Int, s: Int)] =
         [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
 
+    /// The width multiplier w (channels c·w rounded to multiples of 8; default 1).
     public let widthMultiplier: Double
+    /// `features.0` (stem), `features.1`…`17` (the inverted residual blocks), `features.18` (head).
     public let features: ModuleList<Module>
     private let stem: ConvNormActivation, head: ConvNormActivation
     private let residualBlocks: [InvertedResidual]
+    /// `classifier.0` (dropout, no state) and `classifier.1` (the linear layer to `classes` logits).
     public let classifier: ModuleList<Module>
     private let fc: Linear
     /// `features` index ranges of the seven stages.
@@ -35,6 +38,8 @@ public final class MobileNetV2: BlockModel {
     /// The generator of the dropout masks.
     public var rng: RandomGenerator
 
+    /// A freshly initialized network drawn from `seed` (Kaiming-normal convolutions, BatchNorm γ = 1 and
+    /// β = 0, PyTorch's default `Linear` initialization), with torchvision's defaults (1000 classes). Nothing is validated.
     public init(widthMultiplier: Double = 1, inChannels: Int = 3, classes: Int = 1000, seed: UInt64 = 0) {
         var rng = RandomGenerator(seed: seed)
         self.widthMultiplier = widthMultiplier
@@ -75,16 +80,21 @@ public final class MobileNetV2: BlockModel {
                            bn: BatchNorm2d(output), activation: .relu6)
     }
 
+    /// `mobilenet_v2`, torchvision's name.
     public override var architecture: String { "mobilenet_v2" }
 
+    /// `features` and `classifier`, torchvision's names.
     public override func children() -> [(String, Module)] { [("features", features), ("classifier", classifier)] }
 
+    /// `stem`, `block1`…`block7` (one per stage), `head`, `last`.
     public override var blocks: [Block] {
         [Block("stem", modules: ["features.0"])]
             + stageRanges.enumerated().map { s, r in Block("block\(s + 1)", modules: r.map { "features.\($0)" }) }
             + [Block("head", modules: ["features.\(features.items.count - 1)"]), Block("last", modules: ["classifier"])]
     }
 
+    /// Block 0: the stem; 1…7: the stage's inverted residual blocks; 8: the head; last: global average pooling,
+    /// dropout (training mode, drawing from `rng`), then the linear classifier.
     public override func forward(block index: Int, _ x: Tensor) -> Tensor {
         switch index {
         case 0: return stem(x)
@@ -99,9 +109,13 @@ public final class MobileNetV2: BlockModel {
 /// (stride s, padding 1) → BN → ReLU6, 1×1 projection → BN, plus the input when s = 1 and the
 /// channels agree. Children: `conv` (a sequence numbered as torchvision's).
 public final class InvertedResidual: Module {
+    /// The 1×1 expansion conv → BN → ReLU6; nil when the expansion t is 1.
     public let expand: ConvNormActivation?
+    /// The 3×3 depthwise conv (the block's stride, padding 1) → BN → ReLU6.
     public let depthwise: ConvNormActivation
+    /// The 1×1 projection convolution and its BatchNorm (no activation after).
     public let project: Conv2d, bn: BatchNorm2d
+    /// Whether the input is added to the output: stride 1 and equal input and output channels.
     public let useResidual: Bool
     private let conv: ModuleList<Module>
 
@@ -115,8 +129,10 @@ public final class InvertedResidual: Module {
         conv = ModuleList((expand.map { [$0 as Module] } ?? []) + [depthwise, project, bn])
     }
 
+    /// `conv`, the sequence of the expansion (when present), depthwise, projection and BatchNorm, numbered from 0.
     public override func children() -> [(String, Module)] { [("conv", conv)] }
 
+    /// bn(project(depthwise(expand(x)))) (+ x when `useResidual`).
     public func callAsFunction(_ x: Tensor) -> Tensor {
         var h = x
         if let expand { h = expand(h) }

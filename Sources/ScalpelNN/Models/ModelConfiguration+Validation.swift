@@ -23,8 +23,10 @@ public struct ModelConfigurationError: Error, CustomStringConvertible, Equatable
     public let path: String?
     /// The field (`width`, `classes`, …) or tensor name concerned.
     public let field: String
+    /// What is wrong, with the value found and what was expected.
     public let problem: String
 
+    /// `[<path>: ]<field>: <problem>`.
     public var description: String { (path.map { "\($0): " } ?? "") + "\(field): \(problem)" }
 }
 

@@ -16,11 +16,17 @@ import ScalpelEngine
 public final class TorchvisionViT: BlockModel {
     /// The sizes of a torchvision ViT.
     public struct Configuration: Sendable, Equatable {
+        /// Input height = width in pixels (224 for `vit_b_16`).
         public var imageSize: Int
+        /// Patch side p in pixels; the image is cut into (imageSize/p)² patches.
         public var patchSize: Int
+        /// The number of encoder layers.
         public var layers: Int
+        /// Attention heads per layer; the head size is `hiddenDim`/`heads`.
         public var heads: Int
+        /// D, the token width.
         public var hiddenDim: Int
+        /// M, the hidden size of each layer's MLP.
         public var mlpDim: Int
 
         /// Creates a configuration; `hiddenDim` must be divisible by `heads` and `imageSize` by `patchSize`.
@@ -47,10 +53,15 @@ public final class TorchvisionViT: BlockModel {
         public static let tiny = Configuration(imageSize: 32, patchSize: 8, layers: 2, heads: 4, hiddenDim: 64, mlpDim: 128)
     }
 
+    /// The sizes this model was built with.
     public let configuration: Configuration
+    /// The p×p stride-p patch embedding, `inChannels` → D, with bias (`conv_proj`).
     public let convProj: Conv2d
+    /// The learned class token `[1, 1, D]` (`class_token`; initialized N(0, 0.02²)).
     public let classToken: Tensor
+    /// The position embeddings, the encoder layers and the final LayerNorm (`encoder`).
     public let encoder: Encoder
+    /// The classifier on the class token, D → `classes` logits (`heads.head`).
     public let head: Linear
 
     /// A randomly initialized model of `configuration` for `inChannels`-channel images and `classes` classes.
@@ -76,18 +87,25 @@ public final class TorchvisionViT: BlockModel {
         return sizes == .tiny ? Architecture.vitTorchvisionTiny.rawValue : "vit_torchvision"
     }
 
+    /// `class_token`, torchvision's name.
     public override func ownParameters() -> [(String, Tensor)] { [("class_token", classToken)] }
 
+    /// `conv_proj`, `encoder` and `heads` (holding `head`), torchvision's names.
     public override func children() -> [(String, Module)] {
         [("conv_proj", convProj), ("encoder", encoder), ("heads", Heads(head: head))]
     }
 
+    /// `embed` (conv_proj, class_token, encoder.pos_embedding), `block1`…`blockN` (one encoder layer each),
+    /// `last` (encoder.ln, heads).
     public override var blocks: [Block] {
         [Block("embed", modules: ["conv_proj", "class_token", "encoder.pos_embedding"])]
             + encoder.layers.indices.map { Block("block\($0 + 1)", modules: ["encoder.layers.encoder_layer_\($0)"]) }
             + [Block("last", modules: ["encoder.ln", "heads"])]
     }
 
+    /// Block 0: patch embedding of `[B, C, H, W]` into tokens, the class token prepended and the position
+    /// embeddings added, giving `[B, T + 1, D]`; 1…N: one encoder layer; last: `head(ln(x))` of the class
+    /// token, giving `[B, classes]`.
     public override func forward(block index: Int, _ x: Tensor) -> Tensor {
         switch index {
         case 0:
@@ -104,8 +122,11 @@ public final class TorchvisionViT: BlockModel {
 
     /// torchvision's `encoder`: position embeddings, the layers and the final LayerNorm.
     public final class Encoder: Module {
+        /// The learned position embeddings `[1, T + 1, D]` (`pos_embedding`; initialized N(0, 0.02²)).
         public let posEmbedding: Tensor
+        /// The encoder layers in order (`layers.encoder_layer_0`, …).
         public let layers: [EncoderLayer]
+        /// The final LayerNorm, ε = 10⁻⁶ (`ln`).
         public let ln: LayerNorm
 
         init(_ c: Configuration, tokens: Int, rng: inout RandomGenerator) {
@@ -114,8 +135,10 @@ public final class TorchvisionViT: BlockModel {
             ln = LayerNorm(c.hiddenDim, eps: 1e-6)
         }
 
+        /// `pos_embedding`, torchvision's name.
         public override func ownParameters() -> [(String, Tensor)] { [("pos_embedding", posEmbedding)] }
 
+        /// `layers` (holding `encoder_layer_N`) and `ln`, torchvision's names.
         public override func children() -> [(String, Module)] { [("layers", Layers(layers)), ("ln", ln)] }
     }
 
@@ -138,6 +161,8 @@ public final class TorchvisionViT: BlockModel {
 
 /// torchvision's `EncoderBlock`: x + attention(ln_1(x)), then x + mlp(ln_2(x)).
 public final class TorchvisionEncoderLayer: Module {
+    /// The LayerNorm before attention (`ln_1`, ε = 10⁻⁶), the attention (`self_attention`) and the LayerNorm
+    /// before the MLP (`ln_2`, ε = 10⁻⁶).
     public let ln1: LayerNorm, selfAttention: TorchvisionSelfAttention, ln2: LayerNorm
     /// `mlp.0` (D → MLP dim) and `mlp.3` (MLP dim → D), an exact GELU between them.
     public let fc1: Linear, fc2: Linear
@@ -150,6 +175,7 @@ public final class TorchvisionEncoderLayer: Module {
         fc2 = Linear(c.mlpDim, c.hiddenDim, rng: &rng)
     }
 
+    /// `ln_1`, `self_attention`, `ln_2`, `mlp` (holding `0` and `3`), torchvision's names.
     public override func children() -> [(String, Module)] {
         [("ln_1", ln1), ("self_attention", selfAttention), ("ln_2", ln2), ("mlp", MLPNames(fc1: fc1, fc2: fc2))]
     }
@@ -179,9 +205,13 @@ extension TorchvisionViT {
 /// softmax(Q·Kᵀ/√d_h)·V per head, heads concatenated and projected by `out_proj`. Gradients
 /// flow through the engine's ops (linear, matmul, softmax).
 public final class TorchvisionSelfAttention: Module {
+    /// Wᵢₙ, the fused query/key/value projection weight `[3D, D]` (`in_proj_weight`; rows Q, then K, then V).
     public let inProjWeight: Tensor
+    /// bᵢₙ, the fused projection bias `[3D]` (`in_proj_bias`).
     public let inProjBias: Tensor
+    /// The output projection D → D, with bias (`out_proj`).
     public let outProj: Linear
+    /// The number of heads h; the head size is D/h.
     public let heads: Int
 
     init(dim: Int, heads: Int, rng: inout RandomGenerator) {
@@ -192,10 +222,12 @@ public final class TorchvisionSelfAttention: Module {
         self.heads = heads
     }
 
+    /// `in_proj_weight` and `in_proj_bias`, PyTorch's names.
     public override func ownParameters() -> [(String, Tensor)] {
         [("in_proj_weight", inProjWeight), ("in_proj_bias", inProjBias)]
     }
 
+    /// `out_proj`, PyTorch's name.
     public override func children() -> [(String, Module)] { [("out_proj", outProj)] }
 
     /// x: [B, T, D] → [B, T, D].

@@ -3,8 +3,11 @@ import ScalpelEngine
 /// Multi-head self-attention with a fused query/key/value projection (timm names:
 /// `attn.qkv`, `attn.proj`): softmax(Q·Kᵀ/√d_h)·V per head, heads concatenated, projected.
 public final class Attention: Module {
+    /// The fused query/key/value projection D → 3D, with bias (`qkv`).
     public let qkv: Linear
+    /// The output projection D → D, with bias (`proj`).
     public let proj: Linear
+    /// The number of heads h; the head size is D/h.
     public let heads: Int
 
     init(dim: Int, heads: Int, rng: inout RandomGenerator) {
@@ -14,6 +17,7 @@ public final class Attention: Module {
         self.heads = heads
     }
 
+    /// `qkv` and `proj`, timm's names.
     public override func children() -> [(String, Module)] { [("qkv", qkv), ("proj", proj)] }
 
     /// x: [B, T, D] → [B, T, D].
@@ -37,7 +41,9 @@ public final class Attention: Module {
 
 /// The feed-forward part of a transformer block: fc2(GELU(fc1(x))), hidden size = ratio·D.
 public final class FeedForward: Module {
+    /// The expansion D → hidden, with bias (`fc1`).
     public let fc1: Linear
+    /// The projection hidden → D, with bias (`fc2`).
     public let fc2: Linear
 
     init(dim: Int, hidden: Int, rng: inout RandomGenerator) {
@@ -45,13 +51,17 @@ public final class FeedForward: Module {
         fc2 = Linear(hidden, dim, rng: &rng)
     }
 
+    /// `fc1` and `fc2`, timm's names.
     public override func children() -> [(String, Module)] { [("fc1", fc1), ("fc2", fc2)] }
 
+    /// fc2(GELU(fc1(x))) on the last dimension of `x` `[…, D]`.
     public func callAsFunction(_ x: Tensor) -> Tensor { fc2(fc1(x).gelu()) }
 }
 
 /// A pre-norm transformer block: x + attn(norm1(x)), then x + mlp(norm2(x)).
 public final class TransformerBlock: Module {
+    /// The LayerNorm before attention (ε = 10⁻⁶), the attention, the LayerNorm before the MLP (ε = 10⁻⁶)
+    /// and the MLP.
     public let norm1: LayerNorm, attn: Attention, norm2: LayerNorm, mlp: FeedForward
 
     init(dim: Int, heads: Int, mlpRatio: Int, rng: inout RandomGenerator) {
@@ -61,10 +71,12 @@ public final class TransformerBlock: Module {
         mlp = FeedForward(dim: dim, hidden: dim * mlpRatio, rng: &rng)
     }
 
+    /// `norm1`, `attn`, `norm2`, `mlp`, timm's names.
     public override func children() -> [(String, Module)] {
         [("norm1", norm1), ("attn", attn), ("norm2", norm2), ("mlp", mlp)]
     }
 
+    /// h = x + attn(norm1(x)), then h + mlp(norm2(h)), on `[B, T, D]`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let h = x + attn(norm1(x))
         return h + mlp(norm2(h))
@@ -80,14 +92,25 @@ public final class TransformerBlock: Module {
 /// Blocks for surgery: `embed` (patch_embed, cls_token, pos_embed), `block1`…`blockN`
 /// (blocks.0…), `last` (norm, head).
 public final class VisionTransformer: BlockModel {
+    /// The p×p stride-p patch embedding, `inChannels` → D, with bias (`patch_embed.proj`).
     public let patchEmbed: Conv2d
+    /// The learned class token `[1, 1, D]` (`cls_token`; initialized N(0, 0.02²)).
     public let clsToken: Tensor
+    /// The learned position embeddings `[1, T + 1, D]` for T patches plus the class token (`pos_embed`;
+    /// initialized N(0, 0.02²)).
     public let posEmbed: Tensor
+    /// The `depth` transformer blocks (`blocks.0`, …).
     public let transformerBlocks: ModuleList<TransformerBlock>
+    /// The final LayerNorm (ε = 10⁻⁶) (`norm`).
     public let norm: LayerNorm
+    /// The classifier on the class token, D → `classes` logits (`head`).
     public let head: Linear
+    /// The patch side p in pixels.
     public let patchSize: Int
 
+    /// A freshly initialized ViT drawn from `seed` (a 32×32 input in 4×4 patches, 3 channels, 10 classes,
+    /// D = 192, 12 blocks, 3 heads, MLP ratio 4 by default). Preconditions: `imageSize` divisible by
+    /// `patchSize` and `dim` by `heads`.
     public init(imageSize: Int = 32, patchSize: Int = 4, inChannels: Int = 3, classes: Int = 10, dim: Int = 192,
                 depth: Int = 12, heads: Int = 3, mlpRatio: Int = 4, seed: UInt64 = 0) {
         precondition(imageSize % patchSize == 0, "ViT: image size \(imageSize) not divisible by patch \(patchSize)")
@@ -104,20 +127,27 @@ public final class VisionTransformer: BlockModel {
         self.patchSize = patchSize
     }
 
+    /// `vit`.
     public override var architecture: String { "vit" }
 
+    /// `cls_token` and `pos_embed` (timm's names).
     public override func ownParameters() -> [(String, Tensor)] { [("cls_token", clsToken), ("pos_embed", posEmbed)] }
 
+    /// `patch_embed` (holding `proj`), `blocks`, `norm`, `head`, timm's names.
     public override func children() -> [(String, Module)] {
         [("patch_embed", PatchEmbedNames(proj: patchEmbed)), ("blocks", transformerBlocks), ("norm", norm), ("head", head)]
     }
 
+    /// `embed` (patch_embed, cls_token, pos_embed), `block1`…`blockN` (blocks.0…), `last` (norm, head).
     public override var blocks: [Block] {
         [Block("embed", modules: ["patch_embed", "cls_token", "pos_embed"])]
             + transformerBlocks.items.indices.map { Block("block\($0 + 1)", modules: ["blocks.\($0)"]) }
             + [Block("last", modules: ["norm", "head"])]
     }
 
+    /// Block 0: patch embedding of `[B, C, H, W]` into tokens, the class token prepended and the position
+    /// embeddings added, giving `[B, T + 1, D]`; 1…N: one transformer block; last: `head(norm(x))` of the
+    /// class token, giving `[B, classes]`.
     public override func forward(block index: Int, _ x: Tensor) -> Tensor {
         switch index {
         case 0:

@@ -3,10 +3,12 @@ import ScalpelEngine
 /// A unit of surgery: a contiguous group of layers, named as in the paper
 /// (`stem`, `block1`…, `last`), holding the parameters under some module prefixes.
 public struct Block: Sendable, Equatable {
+    /// The block's name as used in selections (`stem`, `block1`, …, `last`).
     public let name: String
     /// Dotted module names whose parameters belong to this block (`"conv1"`, `"layer1"`).
     public let modules: [String]
 
+    /// A block called `name` owning the parameters under the dotted module prefixes `modules`.
     public init(_ name: String, modules: [String]) {
         self.name = name
         self.modules = modules

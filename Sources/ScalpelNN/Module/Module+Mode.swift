@@ -9,7 +9,9 @@
 /// Chosen independently of which parameters train, and recorded with every result under the
 /// raw values `eval` and `train` (the spellings of specifications, databases and the CLI).
 public enum BatchNormPolicy: String, Sendable, CaseIterable, Codable {
+    /// BatchNorm stays in evaluation mode (running statistics used, never updated); raw value `eval`.
     case frozen = "eval"
+    /// BatchNorm uses and updates batch statistics; raw value `train`.
     case updating = "train"
 
     /// The former name of `frozen`.

@@ -3,15 +3,20 @@ import ScalpelEngine
 /// How a state entry is stored in a checkpoint. Everything is Float32 in memory; PyTorch
 /// stores BatchNorm's `num_batches_tracked` as int64, and so do Scalpel's checkpoints.
 public enum StoredType: Sendable {
+    /// Stored as float32.
     case float32
+    /// Stored as int64 (the values are whole numbers kept as Float in memory).
     case int64
 }
 
 /// A buffer: module state that is saved with the model but is not trained
 /// (BatchNorm running statistics, `num_batches_tracked`).
 public struct Buffer {
+    /// The buffer's values (Float32 in memory, whatever `storedAs` says).
     public let tensor: Tensor
+    /// How the buffer is written to and read from checkpoints (default Float32).
     public let storedAs: StoredType
+    /// A buffer over `tensor` (shared, not copied), stored in checkpoints as `storedAs`.
     public init(_ tensor: Tensor, storedAs: StoredType = .float32) {
         self.tensor = tensor
         self.storedAs = storedAs
@@ -29,6 +34,7 @@ open class Module {
     /// or `eval()` for the whole tree; `withMode(_:_:)` sets it for a scope.
     public var isTraining: Bool = true
 
+    /// A module with no parameters, buffers or children, in training mode.
     public init() {}
 
     /// Direct sub-modules and their attribute names (`"layer1"`, `"0"`, `"downsample"`).

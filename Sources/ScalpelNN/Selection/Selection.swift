@@ -14,13 +14,21 @@
 /// Selections are validated against the whole model: an unknown block, an empty range
 /// or a pattern that matches nothing is an error that lists what exists.
 public indirect enum Selection: Equatable, Sendable, CustomStringConvertible {
+    /// Every parameter (`all`).
     case all
+    /// Every parameter of the named block (`block1`).
     case block(String)
+    /// Every parameter of the blocks from the first to the second, inclusive (`block1...block3`).
     case range(String, String)
+    /// Every parameter of the first N blocks (`first:N`, N ≥ 1).
     case first(Int)
+    /// Every parameter of the last N blocks (`last:N`, N ≥ 1).
     case last(Int)
+    /// Parameters whose full name the regular expression matches whole (`re:…`).
     case pattern(String)
+    /// Parameters either selection picks (`a+b`).
     case union(Selection, Selection)
+    /// Parameters the first selection picks and the second does not (`a-b`).
     case exclude(Selection, Selection)
 
     /// Parses the selection language.
@@ -84,12 +92,18 @@ public indirect enum Selection: Equatable, Sendable, CustomStringConvertible {
 
 /// A selection that cannot be parsed or does not fit the model.
 public enum SelectionError: Error, CustomStringConvertible, Equatable {
+    /// The text (first) cannot be parsed, or a range is reversed; the second string says why.
     case syntax(String, String)
+    /// A block name the model does not have; `available` are its blocks.
     case unknownBlock(String, available: [String])
+    /// A pattern that matches no parameter name; `examples` are a few of the model's names.
     case emptyMatch(String, examples: [String])
+    /// `first:N` or `last:N` with N above the model's `blockCount` blocks.
     case outOfRange(String, blockCount: Int)
+    /// The whole selection (its text) picks no parameter.
     case empty(String)
 
+    /// One line naming the selection text or term and what is wrong, with what exists (blocks, example names).
     public var description: String {
         switch self {
         case .syntax(let text, let why): "selection '\(text)': \(why)"
