@@ -29,8 +29,6 @@ public struct StateDictOptions: Sendable {
     /// Which name prefix to remove (default: `module.`/`model.` when every name has it).
     public var prefix: Prefix
 
-    /// Options with the given location and prefix rule.
-
     /// Options with the given location and prefix rule; both default to `.automatic`.
     public init(location: Location = .automatic, prefix: Prefix = .automatic) {
         self.location = location

@@ -82,7 +82,7 @@ extension BatchNorm2d {
     }
 }
 
-extension Module {
+extension BlockModel {
     /// Re-estimates every BatchNorm's running statistics as the plain average of the batch
     /// statistics over `batches` (PyTorch's `momentum=None`, as `swa_utils.update_bn` does).
     ///
@@ -102,7 +102,7 @@ extension Module {
             withNoGrad {
                 for (k, x) in batches.enumerated() {
                     for bn in norms { bn.momentum = 1 / Float(k + 1) }
-                    _ = (self as? BlockModel)?(x)
+                    _ = self(x)
                 }
             }
         }
