@@ -34,7 +34,7 @@ demo: release
 	$(BIN) report demo.sqlite --out demo-report
 
 ## Benchmarks: Scalpel beside PyTorch on this machine (needs `pip install torch safetensors`);
-## the table and its analysis are in docs/performance.md.
+## the table is in docs/performance.md, its analysis in docs/performance/.
 BENCH_ARGS ?= --rounds 1 --wait-idle 120
 bench: release
 	python3 scripts/bench_compare.py --scalpel $(BIN) $(BENCH_ARGS)

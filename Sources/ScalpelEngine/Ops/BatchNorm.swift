@@ -20,8 +20,9 @@
 /// statistics (each 32-row block's second sweep hits cache), one for y (and r); backward, one
 /// read of x and G (and y for the ReLU's mask) for Σ G and Σ G·(x − μ), one for ∂x. The reference
 /// backend loops on NCHW in Double. oneDNN's `bnorm_tbb_jit:avx2`, measured beside these
-/// kernels, is level backward and 1.1-1.25× faster forward at one thread (docs/performance.md,
-/// "Batch norm"); not enough to bring back its plans and workspaces for now.
+/// kernels, is level backward and 1.1-1.25× faster forward at one thread
+/// (docs/performance/kernels.md, "Batch norm"); not enough to bring back its plans and
+/// workspaces for now.
 
 /// Normalizes `x` [N, C, H, W] per channel; `weight` (γ), `bias` (β), `runningMean`, `runningVar`
 /// are [C]. Without running statistics the batch statistics are used in both modes. The output

@@ -9,7 +9,7 @@
 /// spin cost a training step 5-10% here, because waking a sleeping worker in this VM takes
 /// longer than the gaps between kernels. On a busy machine a spinning worker holds a core that
 /// another process (or our own main thread) needs, and a step gets 1.3-1.8× slower than with
-/// 3,000 iterations (docs/performance.md, "Threads and pools").
+/// 3,000 iterations (docs/performance/threads-and-pools.md).
 ///
 /// So commands that compute sample the CPUs for 100 ms before they start: when other
 /// processes keep more than 30% of them busy, the spin is cut to 3,000. libgomp reads the setting when
