@@ -4,8 +4,7 @@ extension AdaptCommand {
     /// The optimizer the flags ask for; what they leave out comes from
     /// `AdaptationOptimizer.recommended` for the method and mode (the paper's A.6 settings).
     var chosenOptimizer: AdaptationOptimizer {
-        let kind = optimizer.flatMap(AdaptationOptimizer.Kind.init(rawValue:))
-        var chosen = AdaptationOptimizer.recommended(method: method == "tent" ? .tent : .memo, mode: adaptationMode, kind: kind)
+        var chosen = AdaptationOptimizer.recommended(method: method, mode: adaptationMode, kind: optimizer)
         if let lr { chosen.learningRate = lr }
         if let weightDecay { chosen.weightDecay = weightDecay }
         chosen.momentum = momentum

@@ -27,17 +27,21 @@ extension AdaptCommand {
 
     /// The mode the run adapts in: TENT is always online; MEMO's is `--mode` (episodic by default).
     var adaptationMode: AdaptationMode {
-        method == "tent" ? .online : mode.flatMap(AdaptationMode.init(rawValue:)) ?? .episodic
+        method == .tent ? .online : mode ?? .episodic
     }
 
     /// The settings the flags describe (validated by `validate()`).
     func settings() throws -> AdaptationSettings {
         let adaptationOptimizer = chosenOptimizer
         let selection = try Selection(parsing: tune).description
-        return method == "tent"
+        return method == .tent
             ? .tent(selection: selection, optimizer: adaptationOptimizer, batchSize: batchSize)
             : .memo(mode: adaptationMode, selection: selection, optimizer: adaptationOptimizer, augmentations: augmentations,
                     steps: steps, augmixSeverity: augmixSeverity, priorStrength: try priorStrength,
                     priorCounts: try priorCounting)
     }
 }
+
+extension AdaptationMethod: ExpressibleByArgument {}
+extension AdaptationMode: ExpressibleByArgument {}
+extension AdaptationOptimizer.Kind: ExpressibleByArgument {}

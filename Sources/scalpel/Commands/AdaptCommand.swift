@@ -43,11 +43,11 @@ struct AdaptCommand: ParsableCommand {
 
     @OptionGroup var userData: UserDataFlags
 
-    @Option(name: .long, help: "Method: memo or tent.")
-    var method = "memo"
+    @Option(name: .long, help: "Test-time adaptation method.")
+    var method: AdaptationMethod = .memo
 
-    @Option(name: .long, help: "MEMO mode: episodic (default) or online; TENT is always online.")
-    var mode: String?
+    @Option(name: .long, help: "MEMO's mode (default: episodic); TENT is always online.")
+    var mode: AdaptationMode?
 
     @Option(name: .long, help: "Selection of the parameters to adapt (all, stem, stem+block1, last, …).")
     var tune = "all"
@@ -61,8 +61,8 @@ struct AdaptCommand: ParsableCommand {
     @Option(name: .long, help: "MEMO: gradient steps K per test image.")
     var steps = 1
 
-    @Option(name: .long, help: "Optimizer: sgd (with --momentum) or adamw (default: adamw for episodic MEMO and TENT, sgd for online MEMO).")
-    var optimizer: String?
+    @Option(name: .long, help: "Optimizer; sgd uses --momentum (default: adamw for episodic MEMO and TENT, sgd for online MEMO).")
+    var optimizer: AdaptationOptimizer.Kind?
 
     @Option(name: .long, help: "Learning rate (default: MEMO adamw 1e-4, MEMO sgd 2e-6, TENT adamw 1e-3, TENT sgd 2.5e-4).")
     var lr: Float?
@@ -109,16 +109,7 @@ struct AdaptCommand: ParsableCommand {
 
     /// Checks every flag before any work (the checkpoint's own checks come in `run()`).
     func validate() throws {
-        guard ["memo", "tent"].contains(method) else { throw ValidationError("--method must be memo or tent, got '\(method)'") }
-        if let mode {
-            guard AdaptationMode(rawValue: mode) != nil else {
-                throw ValidationError("--mode must be episodic or online, got '\(mode)'")
-            }
-            if method == "tent" && mode == "episodic" { throw ValidationError("--mode: TENT is online only") }
-        }
-        if let optimizer, AdaptationOptimizer.Kind(rawValue: optimizer) == nil {
-            throw ValidationError("--optimizer must be sgd or adamw, got '\(optimizer)'")
-        }
+        if method == .tent && mode == .episodic { throw ValidationError("--mode: TENT is online only") }
         guard augmentations > 0 else { throw ValidationError("--augmentations must be positive, got \(augmentations)") }
         guard (1...10).contains(augmixSeverity) else {
             throw ValidationError("--augmix-severity must be in 1...10, got \(augmixSeverity)")
