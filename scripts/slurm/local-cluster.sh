@@ -14,7 +14,7 @@
 # Runs as root: it installs packages, writes /etc/slurm/slurm.conf (only when it is missing or
 # one this script wrote) and starts the daemons if they are not running. SCALPEL chooses the
 # binary (default .build/release/scalpel, else .build/debug/scalpel); the sweep reads
-# Fashion-MNIST from SCALPEL_DATA (run `scalpel data fetch fashion-mnist` once).
+# Fashion-MNIST from SCALPEL_DATA (run `scalpel data fetch --only fashion-mnist` once).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 work=${1:-/tmp/scalpel-slurm}
