@@ -8,8 +8,8 @@ S=${1:-.build/release/scalpel}
 OUT=${2:-/tmp/auto-rgn-flip}
 mkdir -p "$OUT"
 ck="--checkpoint checkpoints/resnet26-fmnist.safetensors --shift fmnist-flip"
-demo="$ck --target-size 16 --test-size 50 --epochs 4 --batch-size 32 --seeds 0,1"
-full="$ck --target-size 100 --test-size 100 --epochs 15 --batch-size 64 --seeds 0"
+demo="$ck --tune-per-class 16 --test-per-class 50 --epochs 4 --batch-size 32 --seeds 0,1"
+full="$ck --tune-per-class 100 --test-per-class 100 --epochs 15 --batch-size 64 --seeds 0"
 run() {
     local name=$1; shift
     [ -e "$OUT/$name.json" ] && return 0
