@@ -116,12 +116,14 @@ enum SweepFixtures {
         return (process.terminationStatus, text)
     }
 
+    /// The package root, three folders above this file.
+    static let packageRoot = ((("\(#filePath)" as NSString).deletingLastPathComponent as NSString)
+        .deletingLastPathComponent as NSString).deletingLastPathComponent
+
     /// The built `scalpel` executable: `SCALPEL_BIN`, else beside the test bundle, else `.build/debug`.
     static func executable() -> String? {
-        let root = ((("\(#filePath)" as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent as NSString)
-            .deletingLastPathComponent
         let besideTests = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/scalpel"
-        let candidates = [ProcessInfo.processInfo.environment["SCALPEL_BIN"], besideTests, root + "/.build/debug/scalpel"]
+        let candidates = [ProcessInfo.processInfo.environment["SCALPEL_BIN"], besideTests, packageRoot + "/.build/debug/scalpel"]
             .compactMap { $0 }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
     }

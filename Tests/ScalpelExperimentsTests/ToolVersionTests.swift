@@ -5,10 +5,6 @@ import Testing
 /// the checkout the executable sits in, never the working directory's: a binary copied out of
 /// its checkout and run inside another one says "unknown" unless `SCALPEL_COMMIT` names it.
 @Suite struct ToolVersionTests {
-    /// The package root (a git checkout when the tests run from a clone).
-    static let root = ((("\(#filePath)" as NSString).deletingLastPathComponent as NSString)
-        .deletingLastPathComponent as NSString).deletingLastPathComponent
-
     static func head(of directory: String) throws -> String? {
         let (status, text) = try SweepFixtures.run("/usr/bin/env", ["git", "-C", directory, "rev-parse", "HEAD"])
         let commit = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -30,8 +26,8 @@ import Testing
         let copy = dir + "/scalpel"
         try FileManager.default.copyItem(atPath: binary, toPath: copy)
         // The working directory is the package's own checkout: its commit must not be recorded.
-        #expect(try Self.versionCommit(copy, environment: ["SCALPEL_COMMIT": ""], directory: Self.root) == "unknown")
-        #expect(try Self.versionCommit(copy, environment: ["SCALPEL_COMMIT": "0123abc"], directory: Self.root) == "0123abc")
+        #expect(try Self.versionCommit(copy, environment: ["SCALPEL_COMMIT": ""], directory: SweepFixtures.packageRoot) == "unknown")
+        #expect(try Self.versionCommit(copy, environment: ["SCALPEL_COMMIT": "0123abc"], directory: SweepFixtures.packageRoot) == "0123abc")
     }
 
     @Test func aBinaryInItsCheckoutRecordsThatCommitFromAnyDirectoryAndThroughASymlink() throws {
