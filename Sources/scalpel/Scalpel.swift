@@ -21,6 +21,8 @@ struct Scalpel: ParsableCommand {
         - SCALPEL_BACKEND=blas: convolutions by im2col and BLAS instead of oneDNN.
         - SCALPEL_DATA: the data directory (default ~/.cache/scalpel), with the decode cache of your images \
         in cache/; SCALPEL_NO_DECODE_CACHE=1 neither reads nor writes that cache.
+        - SCALPEL_DECODE_CACHE_MAX: the cap of that cache, in bytes or with a K, M, G or T suffix (default 20G); \
+        the least recently used files beyond it are deleted.
 
         Exit status: 0 success, 64 usage, 65 bad data, 70 internal error, 74 I/O (docs/limits.md). The flags \
         of every command and shell completion: docs/cli.md.

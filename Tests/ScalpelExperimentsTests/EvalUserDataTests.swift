@@ -51,4 +51,36 @@ import ScalpelData
         let cached = try FileManager.default.contentsOfDirectory(atPath: data + "/cache")
         #expect(cached.count == 1 && cached[0].hasSuffix(".u8"))
     }
+
+    /// `SCALPEL_DECODE_CACHE_MAX`: a malformed value stops the command before it reads anything;
+    /// a cap smaller than the decoded set leaves the set uncached, with a line saying why.
+    @Test func theDecodeCacheCapIsCheckedFirstAndKeptTo() throws {
+        let binary = try #require(SweepFixtures.executable(), "build the scalpel executable first (swift build)")
+        let dir = SweepFixtures.tempDir("eval-cache-cap")
+        let checkpoint = try SweepFixtures.prepare(dir)
+        for i in 0..<4 {
+            try FileManager.default.createDirectory(atPath: "\(dir)/folder/c\(i / 2)", withIntermediateDirectories: true)
+            let bytes = (0..<(28 * 28)).map { UInt8(truncatingIfNeeded: $0 * (i + 5)) }
+            try Data(PNGEncoder.encode(width: 28, height: 28, channels: 1, pixels: bytes))
+                .write(to: URL(fileURLWithPath: "\(dir)/folder/c\(i / 2)/\(i).png"))
+        }
+        let data = dir + "/store", out = dir + "/out.safetensors"
+        func eval(cap: String) throws -> (status: Int32, text: String) {
+            try SweepFixtures.run(binary, ["eval", "--checkpoint", checkpoint, "--input", dir + "/folder", "--out", out],
+                                  environment: ["SCALPEL_DATA": data, "SCALPEL_NO_DECODE_CACHE": "", "SCALPEL_DECODE_CACHE_MAX": cap])
+        }
+        let (refused, message) = try eval(cap: "20 GB")
+        #expect(refused == 64, "\(message)")
+        #expect(message.contains("SCALPEL_DECODE_CACHE_MAX: expected a positive number of bytes") && message.contains("'20 GB'"),
+                "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: out) && !FileManager.default.fileExists(atPath: data))
+        // 4 images of 28×28: a cache file of 88 + 16 + 3136 + 4 bytes, more than 3K.
+        let (status, text) = try eval(cap: "3K")
+        #expect(status == 0, "\(text)")
+        #expect(text.contains("not caching the decoded images") && text.contains("cap of 3.0 KiB"), "\(text)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: data + "/cache")) ?? []).isEmpty)
+        let (again, cachedText) = try eval(cap: "4K")
+        #expect(again == 0 && !cachedText.contains("not caching"), "\(cachedText)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: data + "/cache").count == 1)
+    }
 }

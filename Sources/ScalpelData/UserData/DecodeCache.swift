@@ -47,11 +47,14 @@ enum DecodeCache {
     }
 
     /// The cached set at `path` if it holds exactly `labels` (and so `labels.count` images) under
-    /// `digest`; nil with a warning when the file is there but not trustworthy.
+    /// `digest`, its file marked as just used (`markUsed`); nil with a warning when the file is
+    /// there but not trustworthy.
     static func read(_ path: String, digest: [UInt8], labels: [Int], classCount: Int) -> ImageSet? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
-            return try readChecked(path, digest: digest, labels: labels, classCount: classCount)
+            let set = try readChecked(path, digest: digest, labels: labels, classCount: classCount)
+            markUsed(path)
+            return set
         } catch {
             Shell.log("ignoring the decode cache: \(error); decoding again")
             return nil
@@ -97,11 +100,18 @@ enum DecodeCache {
         return ImageSet(bytes: pixels, labels: labels, channels: Int(c), height: Int(h), width: Int(w), classCount: classCount)
     }
 
-    /// Writes `set` (uint8-backed) to `path` under `digest`: to a temporary file, then renamed.
-    /// Failure is a warning, never an error: the cache only saves time.
-    static func write(_ set: ImageSet, to path: String, digest: [UInt8]) {
+    /// Writes `set` (uint8-backed) to `path` under `digest`: to a temporary file, then renamed;
+    /// then evicts the least recently used other files of the directory beyond `maxBytes`
+    /// (`evict`). A set whose file alone would take more than `maxBytes` is not written (a log
+    /// line says so). Failure is a warning, never an error: the cache only saves time.
+    static func write(_ set: ImageSet, to path: String, digest: [UInt8], maxBytes: Int) {
         guard let stored = set.bytes else { return }
         let directory = (path as NSString).deletingLastPathComponent
+        guard let size = fileSize(of: set), size <= maxBytes else {
+            Shell.log("not caching the decoded images: their file would take \(byteText(fileSize(of: set) ?? .max)), " +
+                      "more than the decode cache's cap of \(byteText(maxBytes))")
+            return
+        }
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -124,6 +134,7 @@ enum DecodeCache {
             _ = close(fd)
             try written.get()
             guard rename(temporary, path) == 0 else { throw DataError(.io, file: path, "cannot be written") }
+            evict(in: directory, maxBytes: maxBytes, keeping: (path as NSString).lastPathComponent)
         } catch {
             _ = unlink(temporary)
             Shell.log("could not write the decode cache (\(error)); the next read decodes again")

@@ -39,7 +39,8 @@ enum ImageListReader {
         }
         let set = ImageSet(bytes: bytes, labels: labels, channels: first.channels, height: first.height,
                            width: first.width, classCount: classNames.count)
-        if let cacheFile, bad.isEmpty { DecodeCache.write(set, to: cacheFile.path, digest: cacheFile.digest) }
+        if let cacheFile, bad.isEmpty { DecodeCache.write(set, to: cacheFile.path, digest: cacheFile.digest,
+                                                        maxBytes: options.cacheMaxBytes) }
         return (UserDataSet(images: preprocessing.scale.map { set.normalized(by: $0) } ?? set, classNames: classNames), bad)
     }
 

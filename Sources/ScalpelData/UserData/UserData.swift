@@ -22,20 +22,26 @@ public struct UserDataOptions: Sendable {
     /// Where decoded images are cached (`DecodeCache`), so a second read decodes nothing; nil
     /// (the default) neither reads nor writes a cache.
     public var cacheDirectory: String?
+    /// The cap on the cache files in `cacheDirectory`, in bytes (default 20 GiB,
+    /// `defaultCacheMaxBytes`): after a write, the least recently read or written files beyond it
+    /// are deleted, and a set whose file alone exceeds it is not cached (`DecodeCache`).
+    public var cacheMaxBytes: Int
     /// Resized image sets up to this many bytes as Float (default 1 GiB) keep their resized
     /// pixels unrounded, as torchvision's resize of a tensor gives them, and are not cached;
     /// larger ones are stored (and cached) as uint8, rounded after the resize to within 0.5/255,
     /// as PIL's `Resize` in an `ImageFolder` pipeline rounds. 0 stores every set as uint8.
     public var unroundedResizeBytes: Int
 
-    /// Creates options; defaults: PIL's pixel cap, 8 GiB, bad images refused, no cache,
-    /// resized sets up to 1 GiB as Float kept unrounded.
+    /// Creates options; defaults: PIL's pixel cap, 8 GiB, bad images refused, no cache (capped
+    /// at 20 GiB when given), resized sets up to 1 GiB as Float kept unrounded.
     public init(maxPixels: Int = ImageDecoder.defaultMaxPixels, maxBytes: Int = 8 << 30, skipBadImages: Bool = false,
-                cacheDirectory: String? = nil, unroundedResizeBytes: Int = 1 << 30) {
+                cacheDirectory: String? = nil, cacheMaxBytes: Int = UserDataOptions.defaultCacheMaxBytes,
+                unroundedResizeBytes: Int = 1 << 30) {
         self.maxPixels = maxPixels
         self.maxBytes = maxBytes
         self.skipBadImages = skipBadImages
         self.cacheDirectory = cacheDirectory
+        self.cacheMaxBytes = cacheMaxBytes
         self.unroundedResizeBytes = unroundedResizeBytes
     }
 

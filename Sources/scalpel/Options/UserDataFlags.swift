@@ -73,14 +73,35 @@ struct UserDataFlags: ParsableArguments {
         }
     }
 
+    /// Checks the environment before any work: `SCALPEL_DECODE_CACHE_MAX`.
+    func validate() throws {
+        _ = try Self.decodeCacheCap(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The decode cache's cap from `SCALPEL_DECODE_CACHE_MAX` in `environment`: bytes, or with a
+    /// K, M, G or T suffix (powers of 1024); nil when unset or empty (the default, 20 GiB).
+    static func decodeCacheCap(environment: [String: String]) throws -> Int? {
+        guard let text = environment["SCALPEL_DECODE_CACHE_MAX"], !text.isEmpty else { return nil }
+        guard let bytes = UserDataOptions.byteCount(parsing: text) else {
+            throw ValidationError("SCALPEL_DECODE_CACHE_MAX: expected a positive number of bytes, optionally with a " +
+                                  "K, M, G or T suffix (powers of 1024, e.g. 50G), got '\(text)'")
+        }
+        return bytes
+    }
+
     /// Options for reading the user's files: decoded images cached under `<data directory>/cache`
-    /// (`$SCALPEL_DATA`, else ~/.cache/scalpel) unless `SCALPEL_NO_DECODE_CACHE=1`.
+    /// (`$SCALPEL_DATA`, else ~/.cache/scalpel) unless `SCALPEL_NO_DECODE_CACHE=1`, that directory
+    /// capped at `SCALPEL_DECODE_CACHE_MAX` (default 20 GiB).
     var readOptions: UserDataOptions { readOptions(dataDirectory: nil) }
 
     /// `readOptions` with the decode cache in `dataDirectory` (nil: the default data directory).
     func readOptions(dataDirectory: String?) -> UserDataOptions {
-        let off = ProcessInfo.processInfo.environment["SCALPEL_NO_DECODE_CACHE"].map { !$0.isEmpty && $0 != "0" } ?? false
+        let environment = ProcessInfo.processInfo.environment
+        let off = environment["SCALPEL_NO_DECODE_CACHE"].map { !$0.isEmpty && $0 != "0" } ?? false
+        // `validate()` refused a malformed cap before any work, so `try?` only meets valid ones.
+        let cap = (try? Self.decodeCacheCap(environment: environment)) ?? nil
         return UserDataOptions(skipBadImages: skipBadImages,
-                               cacheDirectory: off ? nil : UserDataOptions.decodeCacheDirectory(in: DataStore(directory: dataDirectory)))
+                               cacheDirectory: off ? nil : UserDataOptions.decodeCacheDirectory(in: DataStore(directory: dataDirectory)),
+                               cacheMaxBytes: cap ?? UserDataOptions.defaultCacheMaxBytes)
     }
 }
