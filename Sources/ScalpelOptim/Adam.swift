@@ -11,8 +11,10 @@ import ScalpelEngine
 /// The last line is PyTorch's order of operations (bias corrections folded into the step
 /// size and the denominator), so results agree with PyTorch to rounding.
 public final class Adam: Optimizer {
-    /// The base step size η (default 1e-3).
-    public var learningRate: Float
+    /// The base step size η (default 1e-3); finite and ≥ 0 (a precondition, also when set).
+    public var learningRate: Float {
+        didSet { HyperparameterCheck.require("Adam", [HyperparameterCheck.learningRate(learningRate)]) }
+    }
     /// Per-tensor multipliers of `learningRate`, keyed by parameter name (1 when absent).
     public var learningRateScale: [String: Float] = [:]
     /// β₁, the decay rate of the first-moment (mean) estimate m (default 0.9).
@@ -27,10 +29,15 @@ public final class Adam: Optimizer {
     public let decoupled: Bool
     private var state: [String: SlotState] = [:]
 
-    /// An Adam optimizer (AdamW when `decoupled`) with PyTorch's defaults; the hyperparameters are not
-    /// validated (a β of 1 makes the bias correction divide by zero).
+    /// An Adam optimizer (AdamW when `decoupled`) with PyTorch's defaults.
+    ///
+    /// Preconditions (`HyperparameterCheck`; a value outside is a programmer error and traps,
+    /// naming the parameter and its range): `learningRate` finite and ≥ 0, `beta1` and `beta2` in
+    /// [0, 1), `epsilon` finite and > 0, `weightDecay` finite and ≥ 0.
     public init(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
                 weightDecay: Float = 0, decoupled: Bool = false) {
+        HyperparameterCheck.require(decoupled ? "AdamW" : "Adam", Self.problems(
+            learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay))
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2
@@ -39,7 +46,15 @@ public final class Adam: Optimizer {
         self.decoupled = decoupled
     }
 
-    /// AdamW with PyTorch's default weight decay 0.01.
+    /// What is wrong with these hyperparameters, one text per value outside its range (nil for
+    /// each that is allowed), in the order of the initializer's parameters.
+    static func problems(learningRate: Float, beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float) -> [String?] {
+        [HyperparameterCheck.learningRate(learningRate), HyperparameterCheck.decayRate(beta1, name: "beta1"),
+         HyperparameterCheck.decayRate(beta2, name: "beta2"), HyperparameterCheck.epsilon(epsilon),
+         HyperparameterCheck.weightDecay(weightDecay)]
+    }
+
+    /// AdamW with PyTorch's default weight decay 0.01 (the initializer's preconditions apply).
     public static func adamW(learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
                              epsilon: Float = 1e-8, weightDecay: Float = 1e-2) -> Adam {
         Adam(learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,

@@ -7,8 +7,11 @@ import ScalpelEngine
 ///     d ← g + μ·b (Nesterov) or b        (d = g when μ = 0)
 ///     θ ← θ − η·d
 public final class SGD: Optimizer {
-    /// The base step size η (no default: as PyTorch, it must be given).
-    public var learningRate: Float
+    /// The base step size η (no default: as PyTorch, it must be given); finite and ≥ 0 (a
+    /// precondition, also when set).
+    public var learningRate: Float {
+        didSet { HyperparameterCheck.require("SGD", [HyperparameterCheck.learningRate(learningRate)]) }
+    }
     /// Per-tensor multipliers of `learningRate`, keyed by parameter name (1 when absent).
     public var learningRateScale: [String: Float] = [:]
     /// μ, the momentum (default 0: plain SGD, no buffer kept).
@@ -19,14 +22,26 @@ public final class SGD: Optimizer {
     public let nesterov: Bool
     private var state: [String: SlotState] = [:]
 
-    /// An SGD optimizer with these hyperparameters; Nesterov requires `momentum > 0` (a precondition).
-    /// Other values are not validated.
+    /// An SGD optimizer with these hyperparameters.
+    ///
+    /// Preconditions (`HyperparameterCheck`; a value outside is a programmer error and traps,
+    /// naming the parameter and its range): `learningRate` finite and ≥ 0, `momentum` in [0, 1),
+    /// `weightDecay` finite and ≥ 0, and Nesterov only with `momentum > 0`.
     public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
-        precondition(!nesterov || momentum > 0, "SGD: Nesterov momentum needs momentum > 0")
+        HyperparameterCheck.require("SGD", Self.problems(learningRate: learningRate, momentum: momentum,
+                                                         weightDecay: weightDecay, nesterov: nesterov))
         self.learningRate = learningRate
         self.momentum = momentum
         self.weightDecay = weightDecay
         self.nesterov = nesterov
+    }
+
+    /// What is wrong with these hyperparameters, one text per value outside its range (nil for
+    /// each that is allowed), in the order of the initializer's parameters.
+    static func problems(learningRate: Float, momentum: Float, weightDecay: Float, nesterov: Bool) -> [String?] {
+        [HyperparameterCheck.learningRate(learningRate), HyperparameterCheck.decayRate(momentum, name: "momentum"),
+         HyperparameterCheck.weightDecay(weightDecay),
+         !nesterov || momentum > 0 ? nil : "Nesterov momentum needs momentum > 0, got \(momentum)"]
     }
 
     /// One SGD step, as in the type's comment, for each parameter with a gradient; the momentum

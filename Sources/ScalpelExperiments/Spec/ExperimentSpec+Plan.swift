@@ -104,7 +104,10 @@ extension ExperimentSpec {
         var options = TrainingOptions()
         if let epochs { check(epochs > 0, "epochs", "\(epochs) is not positive"); options.epochs = epochs }
         if let batchSize { check(batchSize > 0, "batch_size", "\(batchSize) is not positive"); options.batchSize = batchSize }
-        if let weightDecay { check(weightDecay >= 0, "weight_decay", "\(weightDecay) is negative"); options.weightDecay = weightDecay }
+        if let weightDecay {
+            check(weightDecay >= 0 && weightDecay.isFinite, "weight_decay", "\(weightDecay) is not a number ≥ 0")
+            options.weightDecay = weightDecay
+        }
         if let batchNorm {
             if let p = BatchNormPolicy(rawValue: batchNorm) { options.batchNorm = p } else {
                 errors.append(SpecError("batch_norm", "unknown policy '\(batchNorm)'; expected eval or train"))

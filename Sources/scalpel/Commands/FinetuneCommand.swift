@@ -123,7 +123,7 @@ struct FinetuneCommand: ParsableCommand {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         if let targetSize, targetSize <= 0 { throw ValidationError("--tune-per-class must be positive, got \(targetSize)") }
         if let testSize, testSize <= 0 { throw ValidationError("--test-per-class must be positive, got \(testSize)") }
-        guard wd >= 0 else { throw ValidationError("--weight-decay must be ≥ 0, got \(wd)") }
+        guard wd >= 0 && wd.isFinite else { throw ValidationError("--weight-decay must be a number ≥ 0, got \(wd)") }
         _ = try methodSpec()
         _ = try userData.shiftSpec(shift: shift)
         try validateNewHead()
