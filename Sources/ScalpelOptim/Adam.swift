@@ -15,8 +15,11 @@ public final class Adam: Optimizer {
     public var learningRate: Float {
         didSet { HyperparameterCheck.require("Adam", [HyperparameterCheck.learningRate(learningRate)]) }
     }
-    /// Per-tensor multipliers of `learningRate`, keyed by parameter name (1 when absent).
-    public var learningRateScale: [String: Float] = [:]
+    /// Per-tensor multipliers of `learningRate`, keyed by parameter name (1 when absent); each
+    /// finite and ≥ 0 (a precondition whenever they are set, naming the tensor and its value).
+    public var learningRateScale: [String: Float] = [:] {
+        didSet { HyperparameterCheck.require("Adam", [HyperparameterCheck.learningRateScale(learningRateScale)]) }
+    }
     /// β₁, the decay rate of the first-moment (mean) estimate m (default 0.9).
     public let beta1: Float
     /// β₂, the decay rate of the second-moment estimate v (default 0.999).

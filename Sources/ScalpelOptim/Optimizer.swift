@@ -8,7 +8,8 @@ import ScalpelEngine
 public protocol Optimizer: AnyObject {
     /// The base learning rate.
     var learningRate: Float { get set }
-    /// Per-tensor multipliers of the learning rate (1 when absent).
+    /// Per-tensor multipliers of the learning rate (1 when absent); `Adam` and `SGD` require each
+    /// to be finite and ≥ 0 (`HyperparameterCheck`).
     var learningRateScale: [String: Float] { get set }
     /// Applies one update to every parameter that has a gradient.
     func step(_ parameters: [(String, Tensor)])

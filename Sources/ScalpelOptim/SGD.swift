@@ -12,8 +12,11 @@ public final class SGD: Optimizer {
     public var learningRate: Float {
         didSet { HyperparameterCheck.require("SGD", [HyperparameterCheck.learningRate(learningRate)]) }
     }
-    /// Per-tensor multipliers of `learningRate`, keyed by parameter name (1 when absent).
-    public var learningRateScale: [String: Float] = [:]
+    /// Per-tensor multipliers of `learningRate`, keyed by parameter name (1 when absent); each
+    /// finite and ≥ 0 (a precondition whenever they are set, naming the tensor and its value).
+    public var learningRateScale: [String: Float] = [:] {
+        didSet { HyperparameterCheck.require("SGD", [HyperparameterCheck.learningRateScale(learningRateScale)]) }
+    }
     /// μ, the momentum (default 0: plain SGD, no buffer kept).
     public let momentum: Float
     /// λ, the L2 weight decay added to the gradient (default 0).

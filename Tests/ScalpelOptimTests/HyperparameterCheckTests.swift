@@ -3,8 +3,8 @@ import ScalpelEngine
 @testable import ScalpelOptim
 
 /// `Adam` and `SGD` refuse hyperparameters outside their ranges (HyperparameterCheck.swift): the
-/// problem names the parameter, its range and the value; the initializers (and setting
-/// `learningRate`) trap on one; the edges of every range are accepted and step to finite values.
+/// problem names the parameter (or the tensor of a learning-rate multiplier), its range and the
+/// value; the initializers (and setting `learningRate` or `learningRateScale`) trap on one; the edges of every range are accepted and step to finite values.
 @Suite struct HyperparameterCheckTests {
     static func adamProblems(lr: Float = 1e-3, b1: Float = 0.9, b2: Float = 0.999, eps: Float = 1e-8,
                              wd: Float = 0) -> [String] {
@@ -65,6 +65,50 @@ import ScalpelEngine
             }
             #expect(p.toArray().allSatisfy { $0.isFinite }, "\(type(of: optimizer)): \(p.toArray())")
         }
+    }
+
+    /// Per-tensor learning-rate multipliers: finite and ≥ 0; the first bad one by name is named.
+    @Test func learningRateScalesMustBeFiniteAndNonNegative() {
+        #expect(HyperparameterCheck.learningRateScale([:]) == nil)
+        #expect(HyperparameterCheck.learningRateScale(["a": 0, "b": 1, "c": 1e6, "d": -0.0]) == nil)
+        #expect(HyperparameterCheck.learningRateScale(["conv1.weight": .nan])
+                == "learningRateScale[\"conv1.weight\"] must be a finite number ≥ 0, got nan")
+        #expect(HyperparameterCheck.learningRateScale(["fc.bias": -0.5, "fc.weight": 1])
+                == "learningRateScale[\"fc.bias\"] must be a finite number ≥ 0, got -0.5")
+        #expect(HyperparameterCheck.learningRateScale(["z": -1, "layer1.0.bn1.weight": .infinity, "a": 0.5])
+                == "learningRateScale[\"layer1.0.bn1.weight\"] must be a finite number ≥ 0, got inf")
+    }
+
+    /// Valid multipliers scale each tensor's step: with SGD, a multiplier of 0 leaves its tensor
+    /// in place and 2 moves it twice as far as the base rate (θ − 2·η·g); removing one restores 1.
+    @Test func validScalesScaleEachTensorsStep() {
+        let sgd = SGD(learningRate: 0.5)
+        sgd.learningRateScale = ["frozen": 0, "double": 2]
+        let (frozen, double, plain) = (Tensor(shape: [2], data: [1, 2]), Tensor(shape: [2], data: [1, 2]),
+                                       Tensor(shape: [2], data: [1, 2]))
+        for p in [frozen, double, plain] { p.grad = Tensor(shape: [2], data: [0.25, -1]) }
+        sgd.step([("frozen", frozen), ("double", double), ("plain", plain)])
+        #expect(frozen.toArray() == [1, 2])
+        #expect(double.toArray() == [0.75, 3])
+        #expect(plain.toArray() == [0.875, 2.5])
+        sgd.learningRateScale["double"] = nil
+        #expect(sgd.learningRateScale == ["frozen": 0])
+    }
+
+    @Test func settingANaNLearningRateScaleTraps() async {
+        await #expect(processExitsWith: .failure) {
+            let sgd = SGD(learningRate: 0.1)
+            sgd.learningRateScale["layer1.0.conv1.weight"] = .nan
+        }
+    }
+
+    @Test func settingANegativeLearningRateScaleTrapsNamingTheTensor() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let adam = Adam()
+            adam.learningRateScale = ["fc.weight": 1, "fc.bias": -0.5]
+        }
+        let text = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(text.contains("Adam: learningRateScale[\"fc.bias\"] must be a finite number ≥ 0, got -0.5"), "\(text)")
     }
 
     @Test func adamTrapsOnABetaOfOne() async {

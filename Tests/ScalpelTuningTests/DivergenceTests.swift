@@ -62,4 +62,53 @@ import ScalpelNN
         #expect(bad.bestValidationAccuracy != nil, "validation was fine; only the test loss is NaN")
         #expect(StudyResult.choose([bad]) == nil)
     }
+
+    /// Sets `weights` as learning-rate multipliers as Auto-RGN does, and records them.
+    struct ScalePolicy: EpochPolicy {
+        let weights: [String: Double]
+        mutating func beforeEpoch(_ epoch: Int, context: EpochContext) -> [String: Double]? {
+            let set = context.setLearningRateScale(weights)
+            #expect(set == EpochContext.areLearningRateScales(weights))
+            #expect(context.optimizer.learningRateScale == (set ? weights.mapValues { Float($0) } : [:]))
+            return weights
+        }
+    }
+
+    /// Auto-RGN's weights from an infinite relative gradient norm (either variant) are not finite:
+    /// they are not set on the optimizer (which would trap) and the run is diverged, before any
+    /// epoch is trained; finite weights train as usual.
+    @Test func nonFiniteLearningRateWeightsMakeADivergedRunNotATrap() {
+        let rgn = ["fc.weight": 0.5, "fc.bias": .infinity]
+        for variant in [AutoRGN.Variant.paper, .authors] {
+            #expect(!EpochContext.areLearningRateScales(AutoRGN.weights(rgn, variant: variant)), "\(variant)")
+        }
+        #expect(!EpochContext.areLearningRateScales(["a": -0.5]) && !EpochContext.areLearningRateScales(["a": 1e300]))
+        func run(_ weights: [String: Double]) -> RunResult {
+            let model = smallResNet()
+            model.eval()
+            let data = features(quadrantData(), of: model)
+            let tuner = FineTuner(model: model, options: TrainingOptions(epochs: 2, batchSize: 8))
+            return tuner.run(selection: ["fc.weight", "fc.bias"], learningRate: 1e-2, seed: 0, data: data,
+                             policy: ScalePolicy(weights: weights))
+        }
+        let bad = run(AutoRGN.weights(rgn, variant: .paper))
+        #expect(bad.status == .diverged && bad.epochs.isEmpty && bad.bestEpoch == nil)
+        let fine = run(AutoRGN.weights(["fc.weight": 0.5, "fc.bias": 2], variant: .paper))
+        #expect(fine.status == .done && fine.epochs.count == 2)
+        #expect(fine.epochs[0].tensorWeights == ["fc.weight": 0, "fc.bias": 1])
+    }
+
+    /// Auto-RGN on tuning data with a NaN: its probe gradients are NaN; the run is diverged, not a trap.
+    @Test func autoRGNOnANaNExampleIsDiverged() {
+        for variant in [AutoRGN.Variant.paper, .authors] {
+            let model = smallResNet()
+            model.eval()
+            let clean = features(quadrantData(), of: model)
+            let data = RunData(tune: poisoned(clean.tune), validation: clean.validation, test: clean.test)
+            let tuner = FineTuner(model: model, options: TrainingOptions(epochs: 2, batchSize: 8))
+            let result = tuner.run(selection: ["fc.weight", "fc.bias"], learningRate: 1e-2, seed: 0, data: data,
+                                   policy: AutoRGN.Policy(variant: variant))
+            #expect(result.status == .diverged, "\(variant)")
+        }
+    }
 }

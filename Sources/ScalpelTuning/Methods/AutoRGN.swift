@@ -79,7 +79,7 @@ public struct AutoRGN: FineTuningMethod {
                                                     examples: context.tune, batches: batches,
                                                     batchNorm: context.options.batchNorm)
             let w = AutoRGN.weights(rgn, variant: variant)
-            context.optimizer.learningRateScale = w.mapValues { Float($0) }
+            context.setLearningRateScale(w)  // not when a weight is not finite: the run is diverged
             if variant == .authors { context.optimizer.resetState() }
             return w
         }

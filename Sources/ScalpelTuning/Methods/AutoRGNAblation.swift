@@ -67,7 +67,7 @@ public struct AutoRGNAblation: FineTuningMethod {
                                                     examples: context.tune, batches: batches,
                                                     batchNorm: context.options.batchNorm)
             let w = AutoRGN.weights(rgn, variant: changes.contains(.max) ? .authors : .paper)
-            context.optimizer.learningRateScale = w.mapValues { Float($0) }
+            context.setLearningRateScale(w)  // not when a weight is not finite: the run is diverged
             kept = w
             return w
         }

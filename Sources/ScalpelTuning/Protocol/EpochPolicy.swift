@@ -39,6 +39,25 @@ public struct EpochContext {
     public let seed: UInt64
 }
 
+extension EpochContext {
+    /// Whether `weights` can be per-tensor learning-rate multipliers: every one finite and ≥ 0 as
+    /// a `Float` (what `Adam` and `SGD` require). Weights measured from a gradient or parameter
+    /// that was not finite are not, and `FineTuner.run` records such an epoch's run as diverged.
+    public static func areLearningRateScales(_ weights: [String: Double]) -> Bool {
+        weights.values.allSatisfy { Float($0).isFinite && $0 >= 0 }
+    }
+
+    /// Sets the optimizer's per-tensor learning-rate multipliers to `weights` and returns true
+    /// when `areLearningRateScales(weights)`; otherwise sets nothing (the optimizer would trap)
+    /// and returns false.
+    @discardableResult
+    public func setLearningRateScale(_ weights: [String: Double]) -> Bool {
+        guard Self.areLearningRateScales(weights) else { return false }
+        optimizer.learningRateScale = weights.mapValues { Float($0) }
+        return true
+    }
+}
+
 /// The plain loop: nothing changes between epochs.
 public struct FixedSelection: EpochPolicy {
     /// The plain loop.

@@ -114,6 +114,8 @@ public struct FineTuner {
             let context = EpochContext(model: model, optimizer: optimizer, tune: data.tune, options: options,
                                        candidates: selection, seed: seed &+ UInt64(epoch))
             var weights = policy.beforeEpoch(epoch, context: context)
+            // Weights that are not finite were measured from a gradient or parameter that was not.
+            if let w = weights, !EpochContext.areLearningRateScales(w) { status = .diverged; break epochs }
             keepAlwaysTrained(optimizer: optimizer, weights: &weights)
             guard let trainLoss = trainOneEpoch(model, on: data.tune, options: options, optimizer: optimizer, rng: &rng,
                                                 divergence: &divergence, regularizer: policy.regularizer) else {
