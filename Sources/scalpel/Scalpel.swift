@@ -23,6 +23,8 @@ struct Scalpel: ParsableCommand {
         in cache/; SCALPEL_NO_DECODE_CACHE=1 neither reads nor writes that cache.
         - SCALPEL_DECODE_CACHE_MAX: the cap of that cache, in bytes or with a K, M, G or T suffix (default 20G); \
         the least recently used files beyond it are deleted.
+        - SCALPEL_POOL_LIMIT: the most memory the engine keeps in freed buffers for reuse, in bytes or with a K, M, G \
+        or T suffix (default: a quarter of the physical memory, at most 6G); 0 keeps none.
 
         Exit status: 0 success, 64 usage, 65 bad data, 70 internal error, 74 I/O (docs/limits.md). The flags \
         of every command and shell completion: docs/cli.md.

@@ -94,6 +94,25 @@ import ScalpelNN
         #expect(status == 64 && text.contains("SCALPEL_THREADS='abc'"), "\(text)")
     }
 
+    /// `SCALPEL_POOL_LIMIT`: a malformed value stops every command before any work, with status
+    /// 64 and a message naming the variable, the value and what was expected; a valid one runs.
+    @Test func aMalformedPoolLimitIsAUsageError() throws {
+        let f = try fixture()
+        let out = f.dir + "/out.safetensors"
+        for bad in ["lots", "-1G", "1.5G", "2GB"] {
+            let (status, text) = try scalpel(["eval", "--checkpoint", f.checkpoint, "--input", f.input, "--output", out],
+                                             environment: ["SCALPEL_POOL_LIMIT": bad])
+            #expect(status == 64, "\(bad): \(text)")
+            #expect(text.contains("SCALPEL_POOL_LIMIT='\(bad)': expected a byte count ≥ 0, optionally with a K, M, G or T suffix"),
+                    "\(text)")
+            #expect(!FileManager.default.fileExists(atPath: out), "nothing written before the refusal")
+        }
+        for good in ["0", "64M", ""] {
+            let (status, text) = try scalpel(["inspect", "--arch", "resnet8"], environment: ["SCALPEL_POOL_LIMIT": good])
+            #expect(status == 0, "'\(good)': \(text)")
+        }
+    }
+
     @Test(arguments: [Float.nan, .infinity, 1e20, 2.7, -1, 10])
     func evalRefusesFloatLabelsThatAreNotClasses(_ bad: Float) throws {
         let f = try fixture(labels: .floats([1, bad], shape: [2]))

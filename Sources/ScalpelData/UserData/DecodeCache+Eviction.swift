@@ -1,4 +1,5 @@
 import Foundation
+import ScalpelEngine
 
 /// The decode cache's size cap, kept by least-recently-used eviction.
 ///
@@ -97,16 +98,9 @@ extension UserDataOptions {
 
     /// A byte count written as digits, optionally followed by `K`, `M`, `G` or `T` (powers of
     /// 1024, either case; `50G` is 50·2³⁰), as `SCALPEL_DECODE_CACHE_MAX` takes it; nil unless it
-    /// is such a text of a positive count that fits an `Int`.
+    /// is such a text of a positive count that fits an `Int` (`ByteCount.parse`, above 0).
     public static func byteCount(parsing text: String) -> Int? {
-        var digits = Substring(text)
-        var shift = 0
-        if let last = digits.last, let s = ["K": 10, "M": 20, "G": 30, "T": 40][last.uppercased()] {
-            shift = s
-            digits = digits.dropLast()
-        }
-        guard !digits.isEmpty, digits.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = Int(digits), value > 0,
-              value <= Int.max >> shift else { return nil }
-        return value << shift
+        guard let bytes = ByteCount.parse(text), bytes > 0 else { return nil }
+        return bytes
     }
 }

@@ -10,11 +10,20 @@ import Synchronization
 /// Training loops allocate the same sizes step after step; returning freed buffers to a
 /// per-size free list avoids the page faults of fresh `mmap`s (PyTorch loses 30-60% to them
 /// on this machine with glibc's default heap). Buffers are 64-byte aligned (one cache line,
-/// one AVX-512 vector). Sizes are rounded up so nearby sizes share lists; the pool keeps at
-/// most `limitBytes` idle and frees the excess.
+/// one AVX-512 vector). Sizes are rounded up so nearby sizes share lists.
+///
+/// The pool keeps at most `limitBytes` idle (BufferPool+Limit.swift: by default a quarter of
+/// the physical memory, at most 6 GiB). A buffer released when keeping it would exceed the limit
+/// is freed at once; the buffers already idle stay. Acquire and release stay one lock and one
+/// dictionary operation, and a training loop's steady state (the same sizes every step) is kept
+/// whole as long as it fits. Idle buffers of sizes no longer asked for are only freed by
+/// `trim()`.
 public final class BufferPool: Sendable {
-    /// The pool every tensor allocates from (6 GiB idle limit).
-    public static let shared = BufferPool()
+    /// The pool every tensor allocates from. Its idle limit is `SCALPEL_POOL_LIMIT` (a byte count,
+    /// optionally with a K, M, G or T suffix) when that is set and valid, else
+    /// `defaultLimitBytes`: a malformed value is not trapped on here but ignored, so a program
+    /// should refuse it first with `limitFromEnvironment()` (the `scalpel` CLI does).
+    public static let shared = BufferPool(limitBytes: ((try? limitFromEnvironment()) ?? nil) ?? defaultLimitBytes)
 
     private struct State {
         var free: [Int: [UInt]] = [:]  // addresses, so the state stays Sendable
@@ -26,8 +35,12 @@ public final class BufferPool: Sendable {
     /// Upper bound on idle cached bytes.
     public let limitBytes: Int
 
-    /// A pool keeping at most `limitBytes` bytes of idle buffers (default 6 GiB).
-    public init(limitBytes: Int = 6 << 30) { self.limitBytes = limitBytes }
+    /// A pool keeping at most `limitBytes` bytes of idle buffers (default `defaultLimitBytes`:
+    /// min(6 GiB, physical memory / 4)); 0 keeps none. Precondition: `limitBytes` ≥ 0.
+    public init(limitBytes: Int = BufferPool.defaultLimitBytes) {
+        precondition(limitBytes >= 0, "BufferPool: limitBytes must be ≥ 0, got \(limitBytes)")
+        self.limitBytes = limitBytes
+    }
 
     /// Rounds a float count up to the pool's size class.
     static func sizeClass(_ count: Int) -> Int {
@@ -57,7 +70,8 @@ public final class BufferPool: Sendable {
         return (p.bindMemory(to: Float.self, capacity: capacity), capacity)
     }
 
-    /// Returns a buffer to the pool (or to the system when the pool is full).
+    /// Returns a buffer to the pool, or to the system when keeping it would put more than
+    /// `limitBytes` idle.
     func release(_ pointer: UnsafeMutablePointer<Float>, capacity: Int) {
         let bytes = capacity * MemoryLayout<Float>.stride
         let address = UInt(bitPattern: pointer)

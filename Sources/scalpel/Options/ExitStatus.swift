@@ -53,9 +53,11 @@ enum ExitStatus {
 extension Scalpel {
     /// Parses the command line, runs the command, and exits with the status `ExitStatus` gives
     /// its error: the argument parser's errors (usage, help) keep the parser's own status and text.
+    /// `SCALPEL_THREADS` and `SCALPEL_POOL_LIMIT` are checked first (a bad one: status 64).
     static func runMappingExitStatus() -> Never {
         do {
             if let threads = try Engine.threadsFromEnvironment() { Engine.setThreads(threads) }
+            _ = try BufferPool.limitFromEnvironment()  // refused here; BufferPool.shared reads it itself
             var command = try parseAsRoot()
             try command.run()
             Foundation.exit(0)
