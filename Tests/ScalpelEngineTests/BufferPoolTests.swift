@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import ScalpelEngine
 
-/// `BufferPool`'s idle limit: by default min(6 GiB, physical memory / 4), set by
+/// `BufferPool`'s idle limit: by default min(6 GiB, usable memory / 4), set by
 /// `SCALPEL_POOL_LIMIT` (a malformed value leaves the default), and kept: released buffers
 /// beyond it go back to the system.
 @Suite struct BufferPoolTests {
@@ -16,11 +16,15 @@ import Testing
         return try #require(Int(fields[1])) * 1024
     }
 
+    /// The usable memory is the physical memory or this process's cgroup limit, the smaller
+    /// (ControlGroupTests reads the limit's files independently).
     @Test func theDefaultLimitIsAQuarterOfTheMemoryAtMostSixGiB() throws {
         #if os(Linux)
         let memory = try Self.memTotalBytes()
         #expect(BufferPool.physicalMemoryBytes == memory)
-        let expected = min(6 * 1024 * 1024 * 1024, memory / 4)
+        let usable = min(memory, try ControlGroupTests.memoryLimitHere() ?? .max)
+        #expect(BufferPool.usableMemoryBytes == usable)
+        let expected = min(6 * 1024 * 1024 * 1024, usable / 4)
         #expect(BufferPool.defaultLimitBytes == expected)
         #expect(BufferPool().limitBytes == expected)
         if ProcessInfo.processInfo.environment["SCALPEL_POOL_LIMIT"] == nil {

@@ -4,12 +4,14 @@ import Glibc
 import Darwin
 #endif
 
-/// How many idle bytes the pool keeps: by default a quarter of the machine's physical memory, at
-/// most 6 GiB; `SCALPEL_POOL_LIMIT` sets another bound.
+/// How many idle bytes the pool keeps: by default a quarter of the memory this process may use
+/// (the physical memory, or less in a container), at most 6 GiB; `SCALPEL_POOL_LIMIT` sets
+/// another bound.
 ///
 /// The idle buffers are memory the process holds but does not use; on a machine with 24 GiB the
-/// pool keeps up to 6 GiB of them, on an 8 GB laptop 2 GiB. A smaller limit costs allocations
-/// (fresh pages, faulted in) when a step needs more than the pool holds, never correctness.
+/// pool keeps up to 6 GiB of them, on an 8 GB laptop 2 GiB, in a container limited to 4 GiB
+/// 1 GiB. A smaller limit costs allocations (fresh pages, faulted in) when a step needs more
+/// than the pool holds, never correctness.
 extension BufferPool {
     /// The environment variable that sets the idle limit of `shared`.
     public static let limitVariable = "SCALPEL_POOL_LIMIT"
@@ -35,9 +37,24 @@ extension BufferPool {
         #endif
     }()
 
-    /// The idle limit when none is set: min(6 GiB, physical memory / 4), or 6 GiB when the
-    /// physical memory is not known.
-    public static let defaultLimitBytes: Int = min(maximumDefaultLimitBytes, (physicalMemoryBytes ?? .max) / 4)
+    /// The memory this process may use in bytes: min(physical memory, its control group's memory
+    /// limit) on Linux, where a container (Docker, Kubernetes) or a batch job (SLURM) may be
+    /// limited to far less than the host's memory. The limit is the smallest of cgroup v2's
+    /// `memory.max` (of the process's group, from `/proc/self/cgroup`, and its ancestors; `max` is
+    /// none) and cgroup v1's `memory.limit_in_bytes` (from 2^60 up, none); a malformed file is
+    /// ignored (`ControlGroup`). The physical memory on Darwin. Nil when neither is known.
+    public static let usableMemoryBytes: Int? = {
+        #if os(Linux)
+        let limits = [physicalMemoryBytes, ControlGroup.memoryLimitBytes()].compactMap { $0 }
+        return limits.min()
+        #else
+        return physicalMemoryBytes
+        #endif
+    }()
+
+    /// The idle limit when none is set: min(6 GiB, usable memory / 4) (`usableMemoryBytes`), or
+    /// 6 GiB when that is not known.
+    public static let defaultLimitBytes: Int = min(maximumDefaultLimitBytes, (usableMemoryBytes ?? .max) / 4)
 
     /// The idle limit `text` sets, as `SCALPEL_POOL_LIMIT` takes it: a byte count ≥ 0, optionally
     /// with a K, M, G or T suffix (powers of 1024: `2G`); `0` keeps no idle buffer. Nil when

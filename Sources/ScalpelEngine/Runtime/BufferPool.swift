@@ -13,7 +13,7 @@ import Synchronization
 /// one AVX-512 vector). Sizes are rounded up so nearby sizes share lists.
 ///
 /// The pool keeps at most `limitBytes` idle (BufferPool+Limit.swift: by default a quarter of
-/// the physical memory, at most 6 GiB). A buffer released when keeping it would exceed the limit
+/// the memory the process may use, physical or its cgroup's limit, at most 6 GiB). A buffer released when keeping it would exceed the limit
 /// is freed at once; the buffers already idle stay. Acquire and release stay one lock and one
 /// dictionary operation, and a training loop's steady state (the same sizes every step) is kept
 /// whole as long as it fits. Idle buffers of sizes no longer asked for are only freed by
@@ -36,7 +36,7 @@ public final class BufferPool: Sendable {
     public let limitBytes: Int
 
     /// A pool keeping at most `limitBytes` bytes of idle buffers (default `defaultLimitBytes`:
-    /// min(6 GiB, physical memory / 4)); 0 keeps none. Precondition: `limitBytes` ≥ 0.
+    /// min(6 GiB, usable memory / 4)); 0 keeps none. Precondition: `limitBytes` ≥ 0.
     public init(limitBytes: Int = BufferPool.defaultLimitBytes) {
         precondition(limitBytes >= 0, "BufferPool: limitBytes must be ≥ 0, got \(limitBytes)")
         self.limitBytes = limitBytes

@@ -15,7 +15,8 @@ internal import CScalpelDNNL
 /// Engine-wide settings: the number of threads used by every kernel (ours, BLAS and oneDNN).
 ///
 /// One setting drives all three pools so that they never oversubscribe the cores. The default
-/// is the `SCALPEL_THREADS` environment variable, or the number of active processors.
+/// is the `SCALPEL_THREADS` environment variable, or `availableProcessorCount`: the processors
+/// this process may run on (its CPU affinity, at most its cgroup CPU quota rounded up).
 public enum Engine {
     private static let threadCount = Atomic<Int>(0)
 
@@ -42,19 +43,13 @@ public enum Engine {
 
     static func defaultThreads() -> Int {
         if let s = getenvString("SCALPEL_THREADS"), let n = Int(s), n > 0 { return n }
-        return ProcessInfoLite.activeProcessorCount
+        return availableProcessorCount
     }
 }
 
 func getenvString(_ name: String) -> String? {
     guard let p = getenv(name) else { return nil }
     return String(cString: p)
-}
-
-enum ProcessInfoLite {
-    static var activeProcessorCount: Int {
-        Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-    }
 }
 
 /// Runs `body` over `0..<count` split into contiguous chunks, one per thread.
