@@ -15,7 +15,7 @@ struct Scalpel: ParsableCommand {
         "Surgical Fine-Tuning Improves Adaptation to Distribution Shifts", ICLR 2023).
 
         Environment:
-        - SCALPEL_THREADS: the number of threads.
+        - SCALPEL_THREADS: the number of threads (default: the CPUs it may use).
         - GOMP_SPINCOUNT, OMP_WAIT_POLICY: how long the OpenMP workers spin between kernels \
         (GOMP_SPINCOUNT=3000 unless one of them is set).
         - SCALPEL_BACKEND=blas: convolutions by im2col and BLAS instead of oneDNN.
@@ -24,7 +24,8 @@ struct Scalpel: ParsableCommand {
         - SCALPEL_DECODE_CACHE_MAX: the cap of that cache, in bytes or with a K, M, G or T suffix (default 20G); \
         the least recently used files beyond it are deleted.
         - SCALPEL_POOL_LIMIT: the most memory the engine keeps in freed buffers for reuse, in bytes or with a K, M, G \
-        or T suffix (default: a quarter of the physical memory, at most 6G); 0 keeps none.
+        or T suffix (default: a quarter of the memory the process may use, physical or its cgroup limit, at most 6G); \
+        0 keeps none.
 
         Exit status: 0 success, 64 usage, 65 bad data, 70 internal error, 74 I/O (docs/limits.md). The flags \
         of every command and shell completion: docs/cli.md.

@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
 
 /// Options every benchmark takes.
 struct BenchOptions: ParsableArguments {
-    @Option(name: .long, help: "Threads for every kernel pool (default: $SCALPEL_THREADS, else all cores).")
+    @Option(name: .long, help: "Threads for every kernel pool (default: $SCALPEL_THREADS, else the usable CPUs).")
     var threads: Int?
 
     @Option(name: .long, help: "Untimed runs before measuring each case.")
