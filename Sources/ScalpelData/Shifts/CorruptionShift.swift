@@ -22,7 +22,7 @@ public enum CorruptionShift {
         defer { output.deallocate() }
         nonisolated(unsafe) let out = output
         let failure = Mutex<String?>(nil)
-        let workers = min(n, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        let workers = min(n, max(1, Engine.availableProcessorCount))
         let input = set
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var i = w
