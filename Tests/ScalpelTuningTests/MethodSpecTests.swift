@@ -38,8 +38,8 @@ import ScalpelNN
         let authors = try MethodSpec(parsing: "auto-rgn:authors").method(for: model)
         #expect(authors.candidates(in: model).allSatisfy { !$0.contains("bn") && !$0.contains("downsample.1") })
         #expect(authors.candidates(in: model).count == model.namedParameters().count - batchNormParameterNames(model).count)
-        let halving = try MethodSpec(parsing: "successive-halving:2").method(for: model)
-        #expect((halving as? SuccessiveHalving)?.reduction == 2)
-        #expect((try MethodSpec(parsing: "successive-halving").method(for: model) as? SuccessiveHalving)?.reduction == 3)
+        let halving = try MethodSpec(parsing: "successive-halving:3").method(for: model)
+        #expect((halving as? SuccessiveHalving)?.reduction == 3)
+        #expect((try MethodSpec(parsing: "successive-halving").method(for: model) as? SuccessiveHalving)?.reduction == 2)
     }
 }

@@ -23,11 +23,16 @@ import ScalpelNN
     func table(_ rungs: [(survivors: Int, epochs: Int)]) -> [[Int]] { rungs.map { [$0.survivors, $0.epochs] } }
 
     @Test func rungsFollowTheRule() {
-        // n: 5 → ⌈5/3⌉ = 2 → 1; epochs ⌈15/9⌉ = 2, ⌈15/3⌉ = 5, 15.
-        #expect(table(SuccessiveHalving().rungs(candidates: 5, epochs: 15)) == [[5, 2], [2, 5], [1, 15]])
-        // η = 2: 5 → 3 → 2 → 1; epochs ⌈15/8⌉ = 2, ⌈15/4⌉ = 4, ⌈15/2⌉ = 8, 15.
-        #expect(table(SuccessiveHalving(reduction: 2).rungs(candidates: 5, epochs: 15)) == [[5, 2], [3, 4], [2, 8], [1, 15]])
-        #expect(table(SuccessiveHalving().rungs(candidates: 5, epochs: 1)) == [[5, 1], [2, 1], [1, 1]])
+        // ResNet-26 besides its head: n 4 → ⌈4/2⌉ = 2 → 1; epochs ⌈15/8⌉ = 2, ⌈2·15/3⌉ = 10, 15.
+        #expect(table(SuccessiveHalving().rungs(candidates: 4, epochs: 15)) == [[4, 2], [2, 10], [1, 15]])
+        // η = 3 cuts 4 → 2 → 1 as well.
+        #expect(table(SuccessiveHalving(reduction: 3).rungs(candidates: 4, epochs: 15)) == [[4, 2], [2, 10], [1, 15]])
+        // Three cuts: epochs geometric from 2 to 10, ⌈2·√5⌉ = 5 between.
+        #expect(table(SuccessiveHalving().rungs(candidates: 8, epochs: 15)) == [[8, 2], [4, 5], [2, 10], [1, 15]])
+        // One cut: at ⌈2E/3⌉.
+        #expect(table(SuccessiveHalving().rungs(candidates: 2, epochs: 15)) == [[2, 10], [1, 15]])
+        #expect(table(SuccessiveHalving().rungs(candidates: 4, epochs: 6)) == [[4, 1], [2, 4], [1, 6]])
+        #expect(table(SuccessiveHalving().rungs(candidates: 4, epochs: 1)) == [[4, 1], [2, 1], [1, 1]])
         #expect(table(SuccessiveHalving().rungs(candidates: 1, epochs: 15)) == [[1, 15]])
     }
 
@@ -44,8 +49,8 @@ import ScalpelNN
         #expect(halving.status == .done)
         #expect(ranked[0].key == block && crossVal.selection == block)
         #expect(halving.selection == block)
-        // Paused after epoch 1 (rung 0 of 6 epochs: ⌈6/9⌉ = 1), resumed twice while other
-        // blocks trained in between: the same run as training the block alone.
+        // The stem paused after epoch 1 (⌈6/8⌉) and 4 (⌈2·6/3⌉), resumed twice while other blocks
+        // trained in between; the head trained on its own: each the same run as its block alone.
         let chosen = try #require(halving.selection)
         let plain = try MethodSpec(parsing: "surgical:\(chosen)").method(for: session.model).run(at: point, in: session)
         #expect(halving.bestEpoch == plain.bestEpoch && halving.epochs.count == plain.epochs.count)
@@ -62,8 +67,10 @@ import ScalpelNN
         let model = session.model
         let result = SuccessiveHalving().run(at: GridPoint(learningRate: 1e-3, seed: 0), in: session)
         let cost = try #require(result.cost)
-        // Rungs for 5 blocks and 9 epochs: 5 to epoch 1, 2 to epoch 3, 1 to epoch 9.
-        #expect(cost.epochsByCandidate.values.sorted() == [1, 1, 1, 3, 9])
+        // Rungs for 4 blocks besides the head and 9 epochs: 4 to epoch 2, 2 to epoch 6, 1 to
+        // epoch 9; the head (the best block here) trains all 9.
+        #expect(cost.epochsByCandidate.values.sorted() == [2, 2, 6, 9, 9])
+        #expect(cost.epochsByCandidate["last"] == 9)
         #expect(cost.epochsByCandidate[result.selection!] == 9)
         // Cross-Val's counts: a plain 9-epoch run of every block, on data past its frozen prefix.
         let (tune, validation, test) = (session.data.tune.count, session.data.validation.count, session.data.test.count)
@@ -106,5 +113,20 @@ import ScalpelNN
         }
         #expect(Set(result.runs.map(\.learningRate)).count == 2)
         #expect(result.chosen(seed: 0)!.bestValidationAccuracy! == result.runs.prefix(2).map { $0.bestValidationAccuracy! }.max()!)
+    }
+
+    @Test func neverCutsTheHeadEvenWhenItRanksLast() throws {
+        // The stem is the block to tune here and the head is not, yet the head trains every epoch
+        // and is compared with the last survivor (the stem) at the end.
+        let session = wipedQuadrantSession(wiped: "conv1.weight", epochs: 9)
+        let result = SuccessiveHalving().run(at: GridPoint(learningRate: 1e-2, seed: 0), in: session)
+        let cost = try #require(result.cost)
+        #expect(result.selection == "stem")
+        #expect(cost.epochsByCandidate["last"] == 9 && cost.epochsByCandidate["stem"] == 9)
+        let scores = try #require(result.candidateValidation)
+        #expect(scores["last"]! < scores["stem"]!)
+        // The other three blocks were cut as the rungs say: two after epoch 2, one after epoch 6.
+        #expect(cost.epochsByCandidate.values.filter { $0 == 6 }.count == 1)
+        #expect(cost.epochsByCandidate.values.filter { $0 == 2 }.count == 2)
     }
 }

@@ -14,7 +14,7 @@ import ScalpelNN
 /// | `auto-rgn`, `auto-rgn:authors` | per-tensor learning rates from relative gradient norms | AutoRGN.swift |
 /// | `auto-snr` | tensors with low gradient signal-to-noise frozen per epoch (hyperparameter: threshold) | AutoSNR.swift |
 /// | `auto-rgn-ablation:C+C…` | Auto-RGN with changes `max`, `no-bn`, `reset`, `once` (an investigation tool) | AutoRGNAblation.swift |
-/// | `successive-halving`, `successive-halving:η` | Cross-Val's block choice by successive halving (η = 2…8, default 3) | SuccessiveHalving.swift |
+/// | `successive-halving`, `successive-halving:η` | Cross-Val's block choice by successive halving (η = 2…8, default 2; the head never cut) | SuccessiveHalving.swift |
 public struct MethodSpec: Hashable, Codable, Sendable, CustomStringConvertible {
     /// The method families, by their text names (`all`, `surgical`, `cross-val`, …).
     public enum Kind: String, Codable, Sendable, CaseIterable {
