@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs one of the paper's studies (issue 17) as a resumable sweep into results/, on the engine
-# every run of the studies was computed with: commit d6d79e1 (the engine's arithmetic before the
-# batch-norm kernels of a8482a6; later builds differ in float rounding only, by about 0.05
-# points on a rerun). The first call builds that commit in a git worktree (.build-studies/);
-# later calls reuse it. Reports come from the current build: scalpel report results/STUDY.sqlite
+# every run of the studies was computed with: commit 88c3c73, which is d6d79e1 (the engine's
+# arithmetic before the batch-norm kernels of a8482a6; later builds differ in float rounding
+# only, by about 0.05 points on a rerun) with successive halving's second rule (3223a75) and no
+# other change; the two reproduce each other's runs bit for bit. The first call builds that
+# commit in a git worktree (.build-studies/); later calls reuse it. Reports come from the current build: scalpel report results/STUDY.sqlite
 # --out results/STUDY.
 #
 #   scripts/studies.sh per-block --reuse results/selection.sqlite
@@ -14,7 +15,7 @@
 # study may share its database (docs/scaling.md).
 set -euo pipefail
 
-readonly engine=d6d79e17060b9614a57ab7b9e14ac2cc85a00363
+readonly engine=88c3c737bfaafd21f570a4d34155b63a6c9bf3d6
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
@@ -27,6 +28,8 @@ if [ -z "$binary" ]; then
     if [ ! -d "$tree" ]; then
         mkdir -p "$root/.build-studies"
         git worktree add --detach "$tree" "$engine" >&2
+    elif [ "$(git -C "$tree" rev-parse HEAD)" != "$engine" ]; then
+        git -C "$tree" checkout --quiet --detach "$engine" >&2
     fi
     (cd "$tree" && swift build -c release --product scalpel >&2)
     binary="$tree/.build/release/scalpel"
