@@ -49,12 +49,18 @@ import Testing
         #expect(DecodeCache.fileSize(of: Self.set(1)) == Self.fileSize)
     }
 
+    /// Sets 1 and 2 written under `maxBytes`, last used 300 and 200 seconds ago.
+    static func twoAgedFiles(in cache: String, maxBytes: Int) throws -> (String, String) {
+        let a = write(1, in: cache, maxBytes: maxBytes)
+        try age(cache + "/" + a, seconds: 300)
+        let b = write(2, in: cache, maxBytes: maxBytes)
+        try age(cache + "/" + b, seconds: 200)
+        return (a, b)
+    }
+
     @Test func aThirdWriteUnderACapOfTwoFilesEvictsTheLeastRecentlyUsed() throws {
         let cache = DataFixtures.tempDir(), cap = 2 * Self.fileSize
-        let a = Self.write(1, in: cache, maxBytes: cap)
-        try Self.age(cache + "/" + a, seconds: 300)
-        let b = Self.write(2, in: cache, maxBytes: cap)
-        try Self.age(cache + "/" + b, seconds: 200)
+        let (a, b) = try Self.twoAgedFiles(in: cache, maxBytes: cap)
         #expect(Self.files(cache) == [a, b].sorted(), "two files fit the cap")
         let c = Self.write(3, in: cache, maxBytes: cap)
         #expect(Self.files(cache) == [b, c].sorted(), "the oldest, \(a), is gone")
@@ -66,10 +72,7 @@ import Testing
 
     @Test func aHitMarksItsFileAsUsed() throws {
         let cache = DataFixtures.tempDir(), cap = 2 * Self.fileSize
-        let a = Self.write(1, in: cache, maxBytes: cap)
-        try Self.age(cache + "/" + a, seconds: 300)
-        let b = Self.write(2, in: cache, maxBytes: cap)
-        try Self.age(cache + "/" + b, seconds: 200)
+        let (a, b) = try Self.twoAgedFiles(in: cache, maxBytes: cap)
         let hit = DecodeCache.read(cache + "/" + a, digest: Self.key(1).digest, labels: [0, 1], classCount: 2)
         #expect(hit?.bytes?.samples == Self.set(1).bytes?.samples)
         #expect(try Self.modified(cache + "/" + a) > Self.modified(cache + "/" + b))
