@@ -3,12 +3,13 @@ import ScalpelTuning
 extension ReportData {
     /// The paper's Table 4 for one architecture and target size: methods × shifts, each cell the
     /// mean (standard error) of test accuracy over seeds at the protocol's choice, each
-    /// method's average rank over the shifts (`averageRanks`, ties sharing their mean rank), and
+    /// method's average rank (`rankedAverageRanks`: among one-run methods, ties sharing their
+    /// mean rank, over the shifts where all of them have results), and
     /// the wall-clock cost of its grid relative to `all`'s (`relativeCosts`). When successive
     /// halving ran beside Cross-Val, the note ends with its gap to Cross-Val and both costs.
     public func methodsTable(architecture: String, targetSize: Int) -> Table {
         let columns = self.columns(architecture: architecture)
-        let ranks = averageRanks(meanScores(architecture: architecture, targetSize: targetSize))
+        let ranks = rankedAverageRanks(architecture: architecture, targetSize: targetSize).ranks
         let costs = relativeCosts(architecture: architecture, targetSize: targetSize)
         let rows = methods.filter { m in columns.contains { cell($0, targetSize: targetSize, method: m) != nil } }
             .map { method in
@@ -16,8 +17,9 @@ extension ReportData {
                     + [Format.rank(ranks[method]), Format.ratio(costs[method])]
             }
         var note = "Mean (standard error) over seeds, in %, at the grid point with the best validation " +
-            "accuracy per seed; average rank over shifts (1 = best); cost: wall seconds of the method's " +
+            "accuracy per seed; cost: wall seconds of the method's " +
             "whole grid over those of all's, mean over shifts (same machine and threads)."
+        if let rank = rankNote(architecture: architecture, targetSize: targetSize) { note += " " + rank }
         if let composed = crossValidationCostNote() { note += " " + composed }
         if let selection = selectionNote(architecture: architecture, targetSize: targetSize) { note += " " + selection }
         return Table(title: "Test accuracy, \(architecture), \(targetSize) tune examples per class",
