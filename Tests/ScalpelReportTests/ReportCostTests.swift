@@ -13,28 +13,7 @@ import Testing
     ]
 
     func data() -> ReportData {
-        var records: [RunRecord] = []
-        var clock = Date(timeIntervalSince1970: 2_000_000)
-        for shift in ["shiftA", "shiftB"] {
-            for method in ["all", "cross-val", "successive-halving"] {
-                let (test, seconds) = Self.cells[shift]![method]!
-                clock += 1
-                let identity = RunIdentity(checkpointSHA256: "c0ffee", architecture: "resnet26", shift: shift,
-                                           method: method, targetSize: 10, validationPerClass: 10, testPerClass: nil,
-                                           splitsByGroup: false, splitSeed: 0, learningRate: 1e-3, hyperparameter: nil,
-                                           seed: 0, options: TrainingOptions(epochs: 1))
-                let planned = PlannedRun(configuration: RunConfiguration(identity: identity, experiment: "cost",
-                                                                         checkpointPath: "ck.safetensors",
-                                                                         shiftLabel: shift, hyperparameterName: nil),
-                                         key: identity.key, method: try! MethodSpec(parsing: method))
-                let result = RunResult(learningRate: 1e-3, seed: 0, hyperparameter: nil, status: .done, epochs: [],
-                                       bestEpoch: 1, bestValidationAccuracy: 0.5, test: Metrics(accuracy: test, loss: 1),
-                                       seconds: seconds)
-                records.append(RunRecord(planned: planned, result: result, trainableParameters: 10, startedAt: clock,
-                                         toolCommit: "abc"))
-            }
-        }
-        return ReportData(runs: records)
+        OneSeedReport.data(Self.cells.mapValues { $0.mapValues { (test: $0.0, seconds: $0.1) } })
     }
 
     @Test func costIsTheGridsWallTimeOverAllsMeanOverShifts() throws {

@@ -6,35 +6,10 @@ import Testing
 
 /// Table 4's rank column: one-run methods only, over the shifts where all of them have results.
 @Suite struct ReportRankTests {
-    /// One seed per method and shift: test accuracy.
-    static func data(_ cells: [String: [String: Double]]) -> ReportData {
-        var records: [RunRecord] = []
-        var clock = Date(timeIntervalSince1970: 2_000_000)
-        for (shift, byMethod) in cells.sorted(by: { $0.key < $1.key }) {
-            for (method, test) in byMethod.sorted(by: { $0.key < $1.key }) {
-                clock += 1
-                let identity = RunIdentity(checkpointSHA256: "c0ffee", architecture: "resnet26", shift: shift,
-                                           method: method, targetSize: 10, validationPerClass: 10, testPerClass: nil,
-                                           splitsByGroup: false, splitSeed: 0, learningRate: 1e-3, hyperparameter: nil,
-                                           seed: 0, options: TrainingOptions(epochs: 1))
-                let planned = PlannedRun(configuration: RunConfiguration(identity: identity, experiment: "rank",
-                                                                         checkpointPath: "ck.safetensors",
-                                                                         shiftLabel: shift, hyperparameterName: nil),
-                                         key: identity.key, method: try! MethodSpec(parsing: method))
-                let result = RunResult(learningRate: 1e-3, seed: 0, hyperparameter: nil, status: .done, epochs: [],
-                                       bestEpoch: 1, bestValidationAccuracy: 0.5, test: Metrics(accuracy: test, loss: 1),
-                                       seconds: 1)
-                records.append(RunRecord(planned: planned, result: result, trainableParameters: 10, startedAt: clock,
-                                         toolCommit: "abc"))
-            }
-        }
-        return ReportData(runs: records)
-    }
-
     @Test func blockChoosingMethodsAreNotRankedAndDoNotMoveTheOthers() throws {
         // Cross-Val and successive halving top both shifts; unranked, they leave auto-rgn first:
         // shiftA auto-rgn 1, all 2; shiftB auto-rgn 1, all 2.
-        let data = Self.data([
+        let data = OneSeedReport.data([
             "shiftA": ["all": 0.80, "auto-rgn": 0.82, "cross-val": 0.90, "successive-halving": 0.89],
             "shiftB": ["all": 0.60, "auto-rgn": 0.65, "cross-val": 0.70, "successive-halving": 0.72],
         ])
@@ -52,7 +27,7 @@ import Testing
     @Test func ranksOnlyOverTheShiftsEveryRankedMethodCompleted() {
         // l1sp has only shiftA, so all three rank on shiftA alone: l1sp 1, all 2, auto-rgn 3;
         // on both shifts auto-rgn would have averaged (3 + 1)/2.
-        let data = Self.data([
+        let data = OneSeedReport.data([
             "shiftA": ["all": 0.80, "auto-rgn": 0.78, "l1sp": 0.85],
             "shiftB": ["all": 0.60, "auto-rgn": 0.65],
         ])
@@ -64,7 +39,7 @@ import Testing
     }
 
     @Test func nothingToRankLeavesTheColumnEmpty() {
-        let data = Self.data(["shiftA": ["all": 0.80, "cross-val": 0.90]])
+        let data = OneSeedReport.data(["shiftA": ["all": 0.80, "cross-val": 0.90]])
         #expect(data.rankedAverageRanks(architecture: "resnet26", targetSize: 10).shifts == 0)
         #expect(data.methodsTable(architecture: "resnet26", targetSize: 10).rows.map { $0[2] } == ["–", "–"])
     }

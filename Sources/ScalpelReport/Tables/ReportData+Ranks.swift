@@ -21,9 +21,10 @@ extension ReportData {
         return (averageRanks(complete), complete.count)
     }
 
-    /// The note's sentence on the rank column, or nil when nothing was ranked.
-    func rankNote(architecture: String, targetSize: Int) -> String? {
-        let (ranks, shifts) = rankedAverageRanks(architecture: architecture, targetSize: targetSize)
+    /// The note's sentence on the rank column for `rankedAverageRanks`'s result `ranked`, or nil
+    /// when nothing was ranked.
+    func rankNote(_ ranked: (ranks: [String: Double], shifts: Int), architecture: String) -> String? {
+        let (ranks, shifts) = ranked
         guard !ranks.isEmpty else { return nil }
         let total = columns(architecture: architecture).count
         let over = shifts == total ? "the \(shifts) shifts" : "the \(shifts) of \(total) shifts where every ranked method has results"

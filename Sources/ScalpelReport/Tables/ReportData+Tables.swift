@@ -9,17 +9,17 @@ extension ReportData {
     /// halving ran beside Cross-Val, the note ends with its gap to Cross-Val and both costs.
     public func methodsTable(architecture: String, targetSize: Int) -> Table {
         let columns = self.columns(architecture: architecture)
-        let ranks = rankedAverageRanks(architecture: architecture, targetSize: targetSize).ranks
+        let ranked = rankedAverageRanks(architecture: architecture, targetSize: targetSize)
         let costs = relativeCosts(architecture: architecture, targetSize: targetSize)
         let rows = methods.filter { m in columns.contains { cell($0, targetSize: targetSize, method: m) != nil } }
             .map { method in
                 [method] + columns.map { Format.percent(cell($0, targetSize: targetSize, method: method)?.testAccuracy) }
-                    + [Format.rank(ranks[method]), Format.ratio(costs[method])]
+                    + [Format.rank(ranked.ranks[method]), Format.ratio(costs[method])]
             }
         var note = "Mean (standard error) over seeds, in %, at the grid point with the best validation " +
             "accuracy per seed; cost: wall seconds of the method's " +
             "whole grid over those of all's, mean over shifts (same machine and threads)."
-        if let rank = rankNote(architecture: architecture, targetSize: targetSize) { note += " " + rank }
+        if let rank = rankNote(ranked, architecture: architecture) { note += " " + rank }
         if let composed = crossValidationCostNote() { note += " " + composed }
         if let selection = selectionNote(architecture: architecture, targetSize: targetSize) { note += " " + selection }
         return Table(title: "Test accuracy, \(architecture), \(targetSize) tune examples per class",
