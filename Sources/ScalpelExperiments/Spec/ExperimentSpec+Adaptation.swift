@@ -13,6 +13,14 @@ extension ExperimentSpec {
                         errors: inout [SpecError]) -> (sessions: [AdaptationSessionPlan], count: Int) {
         guard let groups = adaptation else { return ([], 0) }
         if groups.isEmpty { errors.append(SpecError("adaptation", "empty (omit it for no adaptation runs)")) }
+        // One test stream per checkpoint and shift: the methods of a group are compared on the same images.
+        var splitSeed: UInt64 = 0
+        switch self.splitSeed ?? .fixed(0) {
+        case .fixed(let value): splitSeed = value
+        case .perSeed:
+            errors.append(SpecError("split_seed", "\(SplitSeed.perSeedWord) applies to fine-tuning runs only; adaptation " +
+                                    "runs compare their methods on one test stream, so give an integer"))
+        }
         let experiment = name ?? "experiment"
         let grids = groups.enumerated().map { i, group in validate(group, field: "adaptation[\(i)]", models: models, errors: &errors) }
         let cells = shiftPlans.reduce(0) { $0.addingClamped($1.checkpoints.count) }
@@ -29,7 +37,7 @@ extension ExperimentSpec {
                         for seed in grids[i].seeds {
                             let identity = AdaptationIdentity(
                                 checkpointSHA256: checkpoint.sha256, architecture: checkpoint.configuration.architecture,
-                                shift: plan.identity, splitSeed: splitSeed ?? 0, testSize: grids[i].testSize,
+                                shift: plan.identity, splitSeed: splitSeed, testSize: grids[i].testSize,
                                 settings: s, seed: seed)
                             let run = PlannedAdaptation(AdaptationConfiguration(
                                 identity: identity, experiment: experiment, checkpointPath: checkpoint.path,
@@ -44,7 +52,7 @@ extension ExperimentSpec {
                     }
                 }
                 if !runs.isEmpty {
-                    sessions.append(AdaptationSessionPlan(checkpoint: checkpoint, shift: plan.shift, splitSeed: splitSeed ?? 0, runs: runs))
+                    sessions.append(AdaptationSessionPlan(checkpoint: checkpoint, shift: plan.shift, splitSeed: splitSeed, runs: runs))
                 }
             }
         }

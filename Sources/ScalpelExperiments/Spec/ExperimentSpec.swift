@@ -60,8 +60,9 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
     public var testPerClass: Int?
     /// Fine-tuning seeds, each run once per grid point (non-empty, none twice); nil: `[0]`.
     public var seeds: [UInt64]?
-    /// Seed of the target split (the same split for every fine-tuning seed).
-    public var splitSeed: UInt64?
+    /// Which draw of the target split each fine-tuning seed uses: one fixed draw (an integer) or
+    /// a draw per seed (`per-seed`); nil: `.fixed(0)`.
+    public var splitSeed: SplitSeed?
     /// Training epochs per run (positive); nil: `TrainingOptions`' default, 15.
     public var epochs: Int?
     /// Mini-batch size (positive); nil: `TrainingOptions`' default, 64.
@@ -118,7 +119,7 @@ extension ExperimentSpec {
         validationPerClass = try c.decodeIfPresent(Int.self, forKey: .validationPerClass)
         testPerClass = try c.decodeIfPresent(Int.self, forKey: .testPerClass)
         seeds = try c.decodeIfPresent([UInt64].self, forKey: .seeds)
-        splitSeed = try c.decodeIfPresent(UInt64.self, forKey: .splitSeed)
+        splitSeed = try c.decodeIfPresent(SplitSeed.self, forKey: .splitSeed)
         epochs = try c.decodeIfPresent(Int.self, forKey: .epochs)
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize)
         weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay)

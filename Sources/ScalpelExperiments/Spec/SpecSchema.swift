@@ -11,6 +11,8 @@ indirect enum SpecShape: Sendable {
     case number
     /// A number or `inf` (MEMO's prior).
     case numberOrInfinity
+    /// An integer ≥ 0, or this word (`split_seed: per-seed`).
+    case countOr(String)
     case list(SpecShape)
     /// A mapping with exactly these optional keys.
     case fields([String: SpecShape])
@@ -26,6 +28,7 @@ indirect enum SpecShape: Sendable {
         case .count: "an integer ≥ 0"
         case .number: "a number"
         case .numberOrInfinity: "a number or inf"
+        case .countOr(let word): "an integer ≥ 0 or \(word)"
         case .list(let element): "a list of \(element.plural)"
         case .fields, .map: "a mapping"
         case .stringOr(let other): "a string or \(other.name)"
@@ -39,6 +42,7 @@ indirect enum SpecShape: Sendable {
         case .count: "integers ≥ 0"
         case .number: "numbers"
         case .numberOrInfinity: "numbers or inf"
+        case .countOr(let word): "integers ≥ 0 or \(word)"
         case .list: "lists"
         case .fields, .map: "mappings"
         case .stringOr: "strings or mappings"
@@ -62,7 +66,7 @@ enum SpecSchema {
                                            "source": .string, "corrupt": .string]))),
         "methods": .list(.string), "learning_rates": .list(.number), "method_learning_rates": .map(.list(.number)),
         "hyperparameters": .map(.list(.number)), "target_sizes": .list(.integer), "validation_per_class": .integer,
-        "test_per_class": .integer, "seeds": .list(.count), "split_seed": .count, "epochs": .integer,
+        "test_per_class": .integer, "seeds": .list(.count), "split_seed": .countOr(SplitSeed.perSeedWord), "epochs": .integer,
         "batch_size": .integer, "weight_decay": .number, "batch_norm": .string, "optimizer": .string,
         "data_dir": .string, "adaptation": .list(adaptation), "reuse": .list(.string),
     ])
@@ -109,6 +113,10 @@ enum SpecSchema {
             guard case .scalar = node else { return fail("expected \(shape.name), found \(describe(node))") }
         case .integer, .count, .number, .numberOrInfinity:
             guard case .scalar(let s) = node, s.style == .plain || shape.isNumberOrInfinity, accepts(s.string, shape) else {
+                return fail("expected \(shape.name), found \(describe(node))")
+            }
+        case .countOr(let word):
+            guard case .scalar(let s) = node, s.string == word || (s.style == .plain && UInt64(s.string) != nil) else {
                 return fail("expected \(shape.name), found \(describe(node))")
             }
         case .list(let element):

@@ -31,8 +31,10 @@ public struct SessionPlan: Sendable {
     /// The session's runs, in plan order (method, seed, learning rate, hyperparameter).
     public let runs: [PlannedRun]
 
-    /// A short label for logs: `resnet26 fmnist-flip n=20`.
-    public var label: String { "\(checkpoint.configuration.architecture) \(shift) n=\(splitSizes.tune)" }
+    /// A short label for logs: `resnet26 fmnist-flip n=20`, and `split seed 3` unless the split seed is 0.
+    public var label: String {
+        "\(checkpoint.configuration.architecture) \(shift) n=\(splitSizes.tune)" + (splitSeed == 0 ? "" : " split seed \(splitSeed)")
+    }
 
     /// The same session with only the runs `keep` accepts.
     public func filter(_ keep: (PlannedRun) -> Bool) -> SessionPlan {
