@@ -54,8 +54,18 @@ extension ExperimentSpec {
             }
             let own = entry.checkpoint.map { checkpoint($0, field: "shifts[\(i)].checkpoint") }
             if let parsed {
-                shiftPlans.append(ShiftPlan(shift: parsed.resolvingPaths(relativeTo: specDirectory), identity: parsed.description,
-                                            label: entry.label, checkpoints: own.map { $0.map { [$0] } ?? [] } ?? defaultCheckpoints))
+                let plan = ShiftPlan(shift: parsed.resolvingPaths(relativeTo: specDirectory), identity: parsed.description,
+                                     label: entry.label, checkpoints: own.map { $0.map { [$0] } ?? [] } ?? defaultCheckpoints)
+                if case .userData = parsed {
+                    // Your images are read as each checkpoint records: its preprocessing and class names.
+                    for source in plan.checkpoints {
+                        do {
+                            _ = try source.userDataPreprocessing()
+                            _ = try source.recordedClassNames()
+                        } catch { errors.append(SpecError("shifts[\(i)]", "\(error)")) }
+                    }
+                }
+                shiftPlans.append(plan)
             }
         }
 

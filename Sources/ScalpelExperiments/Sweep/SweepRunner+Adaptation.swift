@@ -55,19 +55,12 @@ extension SweepRunner {
     }
 
     /// The shift's target test split (default split sizes, the session's split seed), checked
-    /// against the checkpoint's input channels and classes.
+    /// against the checkpoint's model (`CheckpointSource.checkFits`).
     func loadTestImages(_ session: AdaptationSessionPlan) throws -> ImageSet {
-        let data = try session.shift.materialize(ShiftOptions(store: DataStore(directory: plan.dataDirectory), seed: session.splitSeed))
+        let data = try session.checkpoint.materialize(session.shift, options: ShiftOptions(
+            store: DataStore(directory: plan.dataDirectory), seed: session.splitSeed))
         let test = data.target.test
-        let config = session.checkpoint.configuration
-        guard test.channels == config.inChannels else {
-            throw ResultsDatabaseError("\(session.shift) has \(test.channels)-channel images; the checkpoint " +
-                                       "'\(session.checkpoint.path)' expects \(config.inChannels)")
-        }
-        guard test.classCount == config.classes else {
-            throw ResultsDatabaseError("\(session.shift) has \(test.classCount) classes; the checkpoint " +
-                                       "'\(session.checkpoint.path)' has \(config.classes) outputs")
-        }
+        try session.checkpoint.checkFits(test, of: session.shift)
         return test
     }
 }

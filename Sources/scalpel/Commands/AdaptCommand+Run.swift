@@ -20,8 +20,14 @@ extension AdaptCommand {
         let shift = shiftSpec.description
         let preprocessing = try userData.preprocessing(checkpointMetadata: pretrained.metadata, checkpoint: checkpoint,
                                                        inChannels: pretrained.configuration.inChannels)
-        let data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
+        // Your images' labels follow the checkpoint's class names when it records them, as in finetune.
+        var names: [String]?
+        if case .userData = shiftSpec {
+            names = try ShiftData.classNames(recordedIn: pretrained.metadata, file: checkpoint, outputs: pretrained.configuration.classes)
+        }
+        var data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
                                                           preprocessing: preprocessing, userData: userData.readOptions))
+        if let names { data = try data.mappingLabels(onto: names, model: checkpoint) }
         let test = data.target.test.subset(Array(0..<min(testSize, data.target.test.count)))
         guard data.target.test.classCount == pretrained.configuration.classes else {
             throw ValidationError("--checkpoint \(checkpoint) has \(pretrained.configuration.classes) classes but \(shift) has "

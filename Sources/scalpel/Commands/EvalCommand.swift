@@ -73,8 +73,12 @@ struct EvalCommand: ParsableCommand {
             // Your data: every image, preprocessed as the checkpoint records (flags override).
             let preprocessing = try userData.preprocessing(checkpointMetadata: pretrained.metadata, checkpoint: checkpoint,
                                                            inChannels: config.inChannels)
+            let names = try ShiftData.classNames(recordedIn: pretrained.metadata, file: checkpoint, outputs: config.classes)
             let data = try UserData.load(input, preprocessing: preprocessing, options: userData.readOptions)
-            let parts = data.all.map { [$0.images] } ?? UserData.Split.allCases.compactMap { data.splits[$0]?.images }
+            // Labels by class name onto the checkpoint's outputs when it records its class names.
+            let parts = try (data.all.map { [$0] } ?? UserData.Split.allCases.compactMap { data.splits[$0] }).map { part in
+                try names.map { try part.images.mappingLabels(named: part.classNames, onto: $0, model: checkpoint) } ?? part.images
+            }
             let set = ImageSet.concatenating(parts)
             shape = [set.count, set.channels, set.height, set.width]
             if grads || trainMode { x = set.batch(Array(0..<set.count)) } else { streamed = set }

@@ -31,13 +31,15 @@ extension FinetuneCommand {
         let c = pretrained.configuration
         let preprocessing = try userData.preprocessing(checkpointMetadata: pretrained.metadata, checkpoint: checkpoint,
                                                        inChannels: c.inChannels)
+        // Read before any image is: a checkpoint's malformed class names are refused first.
+        let recordedNames = newHead == nil && isUserData
+            ? try ShiftData.classNames(recordedIn: pretrained.metadata, file: checkpoint, outputs: c.classes) : nil
         var data = try shiftSpec.materialize(ShiftOptions(store: DataStore(directory: dataDirectory), seed: splitSeed,
                                                           splitSizes: sizes, preprocessing: preprocessing,
                                                           userData: userData.readOptions(dataDirectory: dataDirectory)))
         // A checkpoint that records its class names takes a target with those names in its own order.
         var mappedByName = false
-        if newHead == nil, isUserData, let text = pretrained.metadata["scalpel.class_names"],
-           let names = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) {
+        if let names = recordedNames {
             data = try data.mappingLabels(onto: names, model: checkpoint)
             mappedByName = true
         }
