@@ -108,7 +108,8 @@ import Testing
     }
 
     /// `eval` and `adapt` on a folder of two of the ten classes: its labels 0 and 1 are the
-    /// checkpoint's classes `class3` and `class7`, which its reversed names put at outputs 6 and 2.
+    /// checkpoint's classes `class3` and `class7`, which its reversed names put at outputs 6 and 2;
+    /// a CSV of the same images with integer labels 3 and 7 keeps them as indices.
     @Test func evalAndAdaptMapAFolderOfSomeClassesOntoTheCheckpointsNames() throws {
         let path = try checkpoint("names", metadata: ["scalpel.preprocess.resize": "14", "scalpel.class_names": Self.reversed])
         let subset = dir + "/subset"
@@ -131,6 +132,24 @@ import Testing
             total += logSum - row[i < 16 ? 6 : 2]
         }
         #expect(abs(total / 32 - Double(loss[0])) < 1e-5, "loss \(loss[0]) is not that of labels 6 and 2 (\(total / 32))")
+
+        // The same images listed by a CSV with integer labels 3 and 7: class indices, kept as they are.
+        let files = try [3, 7].flatMap { k in
+            try FileManager.default.contentsOfDirectory(atPath: "\(subset)/class\(k)").sorted().map { "class\(k)/\($0),\(k)" }
+        }
+        try ("path,label\n" + files.joined(separator: "\n") + "\n").write(toFile: subset + "/list.csv", atomically: true, encoding: .utf8)
+        let indexed = dir + "/eval-csv.safetensors"
+        let (csvStatus, csvText) = try SweepFixtures.run(binary, ["eval", "--checkpoint", path, "--input", subset + "/list.csv",
+                                                                 "--labels", "--out", indexed])
+        #expect(csvStatus == 0, "\(csvText)")
+        let csv = try SafeTensorsFile(contentsOf: indexed)
+        let csvLogits = try csv.floats("logits"), csvLoss = try csv.floats("loss")
+        var csvTotal = 0.0
+        for i in 0..<32 {
+            let row = csvLogits[(i * 10)..<(i * 10 + 10)].map(Double.init), top = row.max()!
+            csvTotal += top + log(row.map { exp($0 - top) }.reduce(0, +)) - row[i < 16 ? 3 : 7]
+        }
+        #expect(abs(csvTotal / 32 - Double(csvLoss[0])) < 1e-5, "loss \(csvLoss[0]) is not that of labels 3 and 7")
 
         // adapt takes the two-class folder as the checkpoint's ten classes.
         let (adapted, log) = try SweepFixtures.run(binary, ["adapt", "--checkpoint", path, "--target", subset, "--test-size", "8",
