@@ -107,6 +107,15 @@ import Testing
         #expect(!text.contains("no adaptation"), "work started before the refusal: \(text)")
     }
 
+    /// Mean cross-entropy −log softmax(row)[label] of 10-class logit rows, in Double.
+    static func meanCrossEntropy(_ logits: [Float], labels: [Int]) -> Double {
+        let total = labels.enumerated().reduce(0.0) { sum, item in
+            let row = logits[(item.offset * 10)..<(item.offset * 10 + 10)].map(Double.init), top = row.max()!
+            return sum + top + log(row.map { exp($0 - top) }.reduce(0, +)) - row[item.element]
+        }
+        return total / Double(labels.count)
+    }
+
     /// `eval` and `adapt` on a folder of two of the ten classes: its labels 0 and 1 are the
     /// checkpoint's classes `class3` and `class7`, which its reversed names put at outputs 6 and 2;
     /// a CSV of the same images with integer labels 3 and 7 keeps them as indices.
@@ -124,14 +133,9 @@ import Testing
         let file = try SafeTensorsFile(contentsOf: out)
         let logits = try file.floats("logits"), loss = try file.floats("loss")
         #expect(logits.count == 32 * 10 && loss.count == 1)
-        // Mean cross-entropy of the logits against outputs 6 (class3, the first 16 images) and 2 (class7).
-        var total = 0.0
-        for i in 0..<32 {
-            let row = logits[(i * 10)..<(i * 10 + 10)].map(Double.init), top = row.max()!
-            let logSum = top + log(row.map { exp($0 - top) }.reduce(0, +))
-            total += logSum - row[i < 16 ? 6 : 2]
-        }
-        #expect(abs(total / 32 - Double(loss[0])) < 1e-5, "loss \(loss[0]) is not that of labels 6 and 2 (\(total / 32))")
+        // The loss against outputs 6 (class3, the first 16 images) and 2 (class7).
+        let expected = Self.meanCrossEntropy(logits, labels: (0..<32).map { $0 < 16 ? 6 : 2 })
+        #expect(abs(expected - Double(loss[0])) < 1e-5, "loss \(loss[0]) is not that of labels 6 and 2 (\(expected))")
 
         // The same images listed by a CSV with integer labels 3 and 7: class indices, kept as they are.
         let files = try [3, 7].flatMap { k in
@@ -144,12 +148,8 @@ import Testing
         #expect(csvStatus == 0, "\(csvText)")
         let csv = try SafeTensorsFile(contentsOf: indexed)
         let csvLogits = try csv.floats("logits"), csvLoss = try csv.floats("loss")
-        var csvTotal = 0.0
-        for i in 0..<32 {
-            let row = csvLogits[(i * 10)..<(i * 10 + 10)].map(Double.init), top = row.max()!
-            csvTotal += top + log(row.map { exp($0 - top) }.reduce(0, +)) - row[i < 16 ? 3 : 7]
-        }
-        #expect(abs(csvTotal / 32 - Double(csvLoss[0])) < 1e-5, "loss \(csvLoss[0]) is not that of labels 3 and 7")
+        let indices = Self.meanCrossEntropy(csvLogits, labels: (0..<32).map { $0 < 16 ? 3 : 7 })
+        #expect(abs(indices - Double(csvLoss[0])) < 1e-5, "loss \(csvLoss[0]) is not that of labels 3 and 7 (\(indices))")
 
         // adapt takes the two-class folder as the checkpoint's ten classes.
         let (adapted, log) = try SweepFixtures.run(binary, ["adapt", "--checkpoint", path, "--target", subset, "--test-size", "8",
