@@ -21,14 +21,6 @@ public enum SplitSeed: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The word that selects `perSeed` in a spec.
     public static let perSeedWord = "per-seed"
 
-    /// The seed of the split that fine-tuning seed `seed` uses.
-    public func seed(for seed: UInt64) -> UInt64 {
-        switch self {
-        case .fixed(let value): value
-        case .perSeed: seed
-        }
-    }
-
     /// The spec's text: the integer, or `per-seed`.
     public var description: String {
         switch self {
